@@ -1,0 +1,85 @@
+"""Step 1: products_table, a CreateTable request for a Products table keyed by ProductID."""
+
+import difflib
+
+from grader import aws, messages
+from grader.checks.answers import list_of_dicts, products_table, table_key, table_simulation
+from grader.failures import CheckFailed
+from grader.values import show
+
+FIRST_STEP = 1
+
+KEY_SCHEMA = [{"AttributeName": "ProductID", "KeyType": "HASH"}]
+ATTRIBUTE_DEFINITIONS = [{"AttributeName": "ProductID", "AttributeType": "S"}]
+
+
+def test_products_table_is_a_dict(run):
+    products_table(run)
+
+
+def test_only_keys_that_create_table_knows(run):
+    known = aws.create_table_parameters()
+    for key in products_table(run):
+        if not isinstance(key, str):
+            raise CheckFailed(run.where("products_table"), messages.KEYS_MUST_BE_STRINGS, found=show(key))
+        if key not in known:
+            guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            guess = guess or [k for k in known if k.lower() == key.lower()]
+            raise CheckFailed(run.where("products_table"), messages.unknown_table_key(key, guess[0] if guess else None),
+                              found=f'a key "{key}"')
+
+
+def test_table_name_is_products(run):
+    name = table_key(run, "TableName", str, '"Products"')
+    if name != "Products":
+        raise CheckFailed(run.where('products_table["TableName"]'), messages.wrong_text(name, "Products"),
+                          expected='"Products"', found=show(name))
+
+
+def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected: list[dict]):
+    """Check a KeySchema or AttributeDefinitions list against the one entry it must hold."""
+    where = f'products_table["{key}"]'
+    for index, entry in enumerate(entries):
+        for field in entry:
+            if field not in fields:
+                raise CheckFailed(run.where(f"{where}[{index}]"), messages.unknown_entry_field(field, fields),
+                                  found=show(entry))
+        for field in fields:
+            if field not in entry:
+                raise CheckFailed(run.where(f"{where}[{index}]"), messages.missing_entry_field(field),
+                                  expected=show(expected[0]), found=show(entry))
+    names = [entry["AttributeName"] for entry in entries]
+    if "ProductID" not in names:
+        near = next((n for n in names if isinstance(n, str) and n.lower() == "productid"), None)
+        raise CheckFailed(run.where(where), messages.product_id_missing(key, near),
+                          expected=show(expected), found=show(entries))
+    extra = [n for n in names if n != "ProductID"]
+    if extra or len(entries) != 1:
+        raise CheckFailed(run.where(where), messages.only_product_id(key, extra),
+                          expected=show(expected), found=show(entries))
+
+
+def test_key_schema_is_product_id_as_hash_key(run):
+    entries = list_of_dicts(run, "KeySchema", str(KEY_SCHEMA))
+    _entry(run, "KeySchema", entries, ("AttributeName", "KeyType"), KEY_SCHEMA)
+    key_type = entries[0]["KeyType"]
+    if key_type != "HASH":
+        raise CheckFailed(run.where('products_table["KeySchema"][0]["KeyType"]'), messages.wrong_key_type(key_type),
+                          expected='"HASH"', found=show(key_type))
+
+
+def test_attribute_definitions_declare_product_id_as_a_string(run):
+    entries = list_of_dicts(run, "AttributeDefinitions", str(ATTRIBUTE_DEFINITIONS))
+    _entry(run, "AttributeDefinitions", entries, ("AttributeName", "AttributeType"), ATTRIBUTE_DEFINITIONS)
+    attribute_type = entries[0]["AttributeType"]
+    if attribute_type != "S":
+        raise CheckFailed(run.where('products_table["AttributeDefinitions"][0]["AttributeType"]'),
+                          messages.wrong_attribute_type(attribute_type), expected='"S"', found=show(attribute_type))
+
+
+def test_dynamodb_accepts_the_table(grading, run):
+    simulation = table_simulation(grading, run)
+    if not simulation.accepted:
+        raise CheckFailed(run.where("products_table"), messages.create_table_rejected(simulation.error))
+    if simulation.billing_supplied:
+        run.tip(messages.TIP_BILLING)

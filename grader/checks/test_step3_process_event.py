@@ -1,0 +1,76 @@
+"""Step 3: process_event(record) on real stream records from the learner's own table in moto."""
+
+from grader import messages
+from grader.checks.answers import process_event, stream_cases
+from grader.failures import CheckFailed
+from grader.values import kind_of, same, show
+
+FIRST_STEP = 3
+
+
+def test_process_event_is_a_function(run):
+    process_event(run)
+
+
+def test_process_event_takes_one_record_parameter(run):
+    params = process_event(run).params
+    required = [p for p in params if not p["has_default"] and p["kind"] not in ("VAR_POSITIONAL", "VAR_KEYWORD")]
+    if len(required) != 1 or required[0]["name"] != "record" or required[0]["kind"] == "KEYWORD_ONLY":
+        found = "def process_event(" + ", ".join(p["name"] for p in params) + ")"
+        raise CheckFailed(run.where("process_event"), messages.ONE_RECORD_PARAMETER,
+                          expected="def process_event(record):", found=found)
+
+
+def _check_answer(run, change, record, answer, old_stock=None):
+    situation = messages.record_situation(change, record)
+    where = run.where("process_event")
+    if "exception" in answer:
+        raise CheckFailed(where, messages.call_raised(situation, answer["text"]))
+    returned = answer["returned"]
+    expected = (change.product_id, change.stock)
+    if type(returned) is not tuple:
+        raise CheckFailed(where, messages.not_a_tuple(situation, returned),
+                          expected=f"a tuple {show(expected)}", found=f"{kind_of(returned)}: {show(returned)}")
+    if len(returned) != 2:
+        raise CheckFailed(where, messages.tuple_length(situation, len(returned)),
+                          expected=show(expected), found=show(returned))
+    product_id, stock = returned
+    if type(product_id) is not str:
+        raise CheckFailed(where, messages.product_id_type(situation, product_id),
+                          expected=show(expected), found=f"{show(returned)}, whose first item is {kind_of(product_id)}")
+    if type(stock) is not int:
+        raise CheckFailed(where, messages.stock_type(situation, stock),
+                          expected=show(expected), found=f"{show(returned)}, whose stock is {kind_of(stock)}")
+    if not same(returned, expected):
+        hint = None
+        if old_stock is not None and stock == old_stock:
+            hint = messages.OLD_IMAGE_READ
+        elif stock != change.stock and stock == int(float(change.stock)):
+            hint = messages.PRECISION_LOST
+        elif product_id == "P123" and change.product_id != "P123" or stock == 50 and change.stock != 50:
+            hint = messages.HARD_CODED_RETURN
+        raise CheckFailed(where, messages.wrong_values(situation, hint), expected=show(expected), found=show(returned))
+
+
+def test_insert_record_gives_product_id_and_stock(grading, run):
+    _check_answer(run, *stream_cases(grading, run)[0])
+
+
+def test_stock_of_zero(grading, run):
+    _check_answer(run, *stream_cases(grading, run)[1])
+
+
+def test_modify_record_reads_the_new_image(grading, run):
+    cases = stream_cases(grading, run)
+    for index, old_index in ((2, 1), (4, 0)):
+        change, record, answer = cases[index]
+        _check_answer(run, change, record, answer, old_stock=cases[old_index][0].stock)
+
+
+def test_very_large_stock(grading, run):
+    _check_answer(run, *stream_cases(grading, run)[3])
+
+
+def test_record_as_lambda_delivers_it(grading, run):
+    _check_answer(run, *stream_cases(grading, run)[5], old_stock=50)
+

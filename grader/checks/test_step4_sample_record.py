@@ -1,0 +1,73 @@
+"""Step 4: sample_record in DynamoDB's stream format, and result = process_event(sample_record)."""
+
+from grader import messages
+from grader.failures import CheckFailed
+from grader.values import kind_of, same, show
+
+FIRST_STEP = 4
+
+EXPECTED_RESULT = ("P123", 50)
+EXAMPLE = '{"dynamodb": {"NewImage": {"ProductID": {"S": "P123"}, "Stock": {"N": "50"}}}}'
+
+
+def _new_image(run) -> dict:
+    value = run.value("sample_record")
+    path = "sample_record"
+    for key in (None, "dynamodb", "NewImage"):
+        if key is not None:
+            if key not in value:
+                raise CheckFailed(run.where(path), messages.missing_level(path, key, value),
+                                  expected=EXAMPLE, found=show(value))
+            value = value[key]
+            path += f'["{key}"]'
+        if type(value) is not dict:
+            raise CheckFailed(run.where(path), messages.level_not_a_dict(path), expected="a dict",
+                              found=f"{kind_of(value)}: {show(value)}")
+    return value
+
+
+def _attribute(run, name: str, type_code: str, text: str) -> None:
+    image = _new_image(run)
+    where = f'sample_record["dynamodb"]["NewImage"]["{name}"]'
+    expected = {type_code: text}
+    found = image.get(name, "(missing)")
+    if not same(found, expected):
+        raise CheckFailed(run.where(where), messages.wrong_attribute(name, expected, found),
+                          expected=show(expected), found=show(found) if name in image else "nothing")
+
+
+def test_sample_record_is_a_dict(run):
+    value = run.value("sample_record")
+    if type(value) is not dict:
+        raise CheckFailed(run.where("sample_record"), messages.level_not_a_dict("sample_record"),
+                          expected=EXAMPLE, found=f"{kind_of(value)}: {show(value)}")
+
+
+def test_sample_record_nests_dynamodb_new_image(run):
+    _new_image(run)
+
+
+def test_sample_product_id_is_p123(run):
+    _attribute(run, "ProductID", "S", "P123")
+
+
+def test_sample_stock_is_50_as_a_number_string(run):
+    _attribute(run, "Stock", "N", "50")
+
+
+def test_result_is_p123_and_50(run):
+    result = run.value("result")
+    if not same(result, EXPECTED_RESULT):
+        raise CheckFailed(run.where("result"), messages.wrong_result(result),
+                          expected=show(EXPECTED_RESULT), found=f"{kind_of(result)}: {show(result)}")
+
+
+def test_result_comes_from_calling_process_event(run):
+    result = run.value("result")
+    returned = run.module_called("process_event", "sample_record")
+    if not returned:
+        raise CheckFailed(run.where("result"), messages.PROCESS_EVENT_NOT_CALLED,
+                          expected="result = process_event(sample_record)")
+    if not any(same(result, value) for value in returned):
+        raise CheckFailed(run.where("result"), messages.RESULT_NOT_FROM_CALL,
+                          expected=show(returned[-1]), found=show(result))

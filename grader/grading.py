@@ -1,0 +1,158 @@
+"""Grading a folder of step files: run the pytest checks in grader/checks/ and sum them up per step.
+
+Each check is a pytest test, parametrized over the steps it applies to (a step's checks also run on
+every later step's file, since the steps are cumulative). A plugin object collects every outcome; a
+step's status comes from its first failing check, in the order the checks are written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from . import messages
+from .failures import CheckFailed, RunProblem
+from .manifest import GRADER_DIR, Manifest, Step
+from .steprun import MISSING, NOT_STARTED, StepRun
+
+CHECKS_DIR = GRADER_DIR / "checks"
+PASSED, FAILED, ERROR, TIMEOUT, NOT_STARTED_STATUS, MISSING_STATUS = (
+    "passed", "failed", "error", "timeout", "not_started", "missing")
+
+
+@dataclass
+class CheckOutcome:
+    step: int
+    check: str
+    first_step: int  # the step whose checks module holds this check (for the hint)
+    error: BaseException | None = None
+
+
+@dataclass
+class StepResult:
+    step: Step
+    file: str
+    status: str
+    message: str = ""
+    hint: str = ""
+    tips: list[str] = field(default_factory=list)
+    checks: list[CheckOutcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+
+class GradingContext:
+    """What the checks see (as ``config.pluginmanager.get_plugin("grading")``), and what they leave behind."""
+
+    def __init__(self, manifest: Manifest, target: Path, steps: list[int], *,
+                 time_limit: float | None = None, grade_untouched: bool = False):
+        self.manifest = manifest
+        self.selected = steps
+        self.outcomes: list[CheckOutcome] = []
+        self.runs = {
+            number: StepRun(
+                manifest.step(number), target / manifest.step(number).file, manifest.names_up_to(number),
+                time_limit=time_limit or manifest.step(number).time_limit, grade_untouched=grade_untouched,
+            )
+            for number in steps
+        }
+        self._simulations: dict = {}
+
+    def run(self, number: int) -> StepRun:
+        for run in self.runs.values():  # learner processes run side by side while checks go on
+            run.start()
+        return self.runs[number]
+
+    def cached(self, key, compute):
+        if key not in self._simulations:
+            self._simulations[key] = compute()
+        return self._simulations[key]
+
+    def close(self) -> None:
+        for run in self.runs.values():
+            run.close()
+
+    # --- pytest hooks ---------------------------------------------------------------------------
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or "step" not in callspec.params:
+            return
+        if call.when == "call" or (report.failed and call.when == "setup"):
+            error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
+            self.outcomes.append(CheckOutcome(callspec.params["step"], item.originalname,
+                                              item.module.FIRST_STEP, error))
+
+
+def _pytest_arguments() -> list[str]:
+    return [
+        str(CHECKS_DIR),
+        "-c", str(CHECKS_DIR / "pytest.ini"),
+        "--rootdir", str(CHECKS_DIR),
+        "-q", "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:doctest", "-p", "no:pastebin",
+        "-p", "no:junitxml", "-p", "no:faulthandler", "-p", "no:legacypath",
+    ]
+
+
+def run_checks(context: GradingContext) -> None:
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # an instructor's own pytest plugins stay out
+    captured = StringIO()
+    try:
+        with redirect_stdout(captured):
+            code = pytest.main(_pytest_arguments(), plugins=[context])
+    finally:
+        context.close()
+        if previous is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"the grader's checks could not run (pytest exit code {int(code)}):\n{captured.getvalue()}")
+
+
+def _result_for(context: GradingContext, number: int) -> StepResult:
+    run = context.runs[number]
+    step = run.step
+    result = StepResult(step, run.display, PASSED, hint=step.hint, tips=list(run.tips))
+    if run.state == MISSING:
+        result.status, result.message = MISSING_STATUS, messages.missing_file(run.display, step)
+        return result
+    if run.state == NOT_STARTED:
+        result.status, result.message = NOT_STARTED_STATUS, messages.not_started(run.display)
+        return result
+    result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
+    failures = [outcome for outcome in result.checks if outcome.error is not None]
+    if not result.checks:
+        result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
+    elif failures:
+        first = failures[0]
+        result.hint = context.manifest.step(first.first_step).hint
+        if isinstance(first.error, CheckFailed):
+            result.status, result.message = FAILED, first.error.text
+        elif isinstance(first.error, RunProblem):
+            result.status, result.message = first.error.status, first.error.text
+        else:
+            detail = "".join(traceback.format_exception(type(first.error), first.error, first.error.__traceback__))
+            print(detail, file=sys.stderr)
+            result.status, result.message = ERROR, messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
+    return result
+
+
+def grade(manifest: Manifest, target: Path, steps: list[int], *, time_limit: float | None = None,
+          grade_untouched: bool = False) -> list[StepResult]:
+    context = GradingContext(manifest, target, steps, time_limit=time_limit, grade_untouched=grade_untouched)
+    run_checks(context)
+    return [_result_for(context, number) for number in steps]

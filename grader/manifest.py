@@ -1,0 +1,104 @@
+"""The manifest of the exercise's steps (grader/manifest.toml), loaded and checked."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+GRADER_DIR = Path(__file__).resolve().parent
+KIT_DIR = GRADER_DIR.parent
+MANIFEST_PATH = GRADER_DIR / "manifest.toml"
+STARTERS_DIR = GRADER_DIR / "starters"
+
+
+class ManifestError(Exception):
+    """The manifest cannot be used; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    file: str
+    names: tuple[str, ...]
+    hint: str
+    time_limit: float
+    memory_limit: int
+
+    @property
+    def starter(self) -> Path:
+        return STARTERS_DIR / self.file
+
+
+@dataclass(frozen=True)
+class Manifest:
+    steps: tuple[Step, ...]
+
+    @property
+    def numbers(self) -> list[int]:
+        return [step.number for step in self.steps]
+
+    def step(self, number: int) -> Step:
+        for step in self.steps:
+            if step.number == number:
+                return step
+        raise KeyError(number)
+
+    def names_up_to(self, number: int) -> list[str]:
+        """The learner's variables that steps 1..number define, in order."""
+        return [name for step in self.steps if step.number <= number for name in step.names]
+
+
+def _require(table: dict, key: str, kind: type, where: str):
+    value = table.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ManifestError(f"{where}: '{key}' must be a {kind.__name__}, found {value!r}")
+    return value
+
+
+def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"the manifest {path} is missing") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ManifestError(f"the manifest {path} cannot be read: {error}") from None
+
+    defaults = data.get("defaults", {})
+    default_time = defaults.get("time_limit", 10)
+    default_memory = defaults.get("memory_limit", 1 << 30)
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ManifestError(f"{path.name}: there must be at least one [[steps]] table")
+
+    steps = []
+    for index, raw in enumerate(raw_steps, start=1):
+        where = f"{path.name}, step entry {index}"
+        number = _require(raw, "number", int, where)
+        names = _require(raw, "names", list, where)
+        if not all(isinstance(name, str) and name.isidentifier() for name in names):
+            raise ManifestError(f"{where}: 'names' must list Python variable names")
+        time_limit = raw.get("time_limit", default_time)
+        if not isinstance(time_limit, (int, float)) or time_limit <= 0:
+            raise ManifestError(f"{where}: 'time_limit' must be a positive number of seconds")
+        steps.append(
+            Step(
+                number=number,
+                title=_require(raw, "title", str, where),
+                file=_require(raw, "file", str, where),
+                names=tuple(names),
+                hint=_require(raw, "hint", str, where),
+                time_limit=float(time_limit),
+                memory_limit=int(raw.get("memory_limit", default_memory)),
+            )
+        )
+    numbers = [step.number for step in steps]
+    if numbers != list(range(1, len(steps) + 1)):
+        raise ManifestError(f"{path.name}: steps must be numbered 1, 2, 3, ... in order, found {numbers}")
+    return Manifest(tuple(steps))

@@ -1,0 +1,388 @@
+"""Every sentence a learner reads, in one place. Plain words first; Python's own words second."""
+
+from __future__ import annotations
+
+import decimal
+import difflib
+
+from .values import kind_of, show
+
+# --- when the file could not run ------------------------------------------------------------------
+
+EXCEPTION_EXPLANATIONS = {
+    "NameError": "Python met a name it does not know. Check its spelling and capital letters, and that "
+                 "it is defined before the line that uses it.",
+    "KeyError": "Your code asked a dictionary for a key it does not have. Check the key's spelling, its "
+                "capital letters, and how deeply it is nested.",
+    "TypeError": "A value of the wrong type was used: for example a str where a number was needed, "
+                 "indexing something that is not a dict or list, or a call with the wrong number of arguments.",
+    "IndexError": "Your code asked a list or tuple for a position it does not have.",
+    "AttributeError": "Your code used .something on a value that has no such attribute or method.",
+    "ValueError": "A value had the right type but an impossible content, e.g. int('fifty').",
+    "ZeroDivisionError": "Your code divided by zero.",
+    "RecursionError": "A function kept calling itself and never stopped (infinite recursion).",
+    "EOFError": "Your code called input(). The grader gives your program no keyboard input, and this "
+                "exercise needs none: remove the input() call.",
+    "ModuleNotFoundError": "Your code imports a module that is not installed. This exercise needs no imports.",
+    "ImportError": "An import failed. This exercise needs no imports.",
+    "PermissionError": "Your code tried to do something the grader does not allow.",
+}
+
+NETWORK_USED = ("Your code tried to connect to the network ({targets}). The grader runs your code offline "
+                "and never lets it reach AWS: this exercise only builds Python values, it makes no AWS calls.")
+
+
+def _relative(text: str, display: str, absolute: str) -> str:
+    return text.replace(absolute, display)
+
+
+def exception(event: dict, display: str, absolute: str, network: list) -> str:
+    where = "while running your file" if event["phase"] == "module" else "inside process_event"
+    lines = [f"{display} raised {event['type']} {where}."]
+    if network:
+        lines.append(NETWORK_USED.format(targets=", ".join(sorted(set(network))[:3])))
+    elif event["type"] in EXCEPTION_EXPLANATIONS:
+        lines.append(EXCEPTION_EXPLANATIONS[event["type"]])
+    lines.append("What Python said:")
+    lines.append(_indent(_relative(event["traceback"], display, absolute).rstrip()))
+    return "\n".join(lines)
+
+
+def syntax_error(event: dict, display: str, absolute: str) -> str:
+    kind = event["type"]
+    line = f" on line {event['line']}" if event.get("line") else ""
+    if kind in ("IndentationError", "TabError"):
+        why = ("Python uses the spaces at the start of a line to group code; this line is indented more "
+               "or less than Python expected. Indent with 4 spaces, and don't mix tabs and spaces.")
+    else:
+        why = ("Python could not read your file, so none of it ran. Look at the line below (and the one "
+               "before it) for a missing bracket, quote, comma or colon.")
+    return f"{display} has a {kind}{line}. {why}\n{_indent(_relative(event['formatted'], display, absolute).rstrip())}"
+
+
+def not_utf8(display: str, line: int) -> str:
+    return (f"{display} is not saved as UTF-8 text (the first odd byte is on line {line}), so Python cannot "
+            "read it. In your editor, choose 'Save with encoding' → UTF-8.")
+
+
+def timeout(display: str, limit: float, phase: str, function: str | None) -> str:
+    what = f"your file {display}" if phase == "module" else f"{function}(record) in {display}"
+    return (f"The grader stopped {what} after {limit:g} seconds: it was still running. Look for a loop "
+            "that never ends (a while True without a break?) or code that waits for something. "
+            "If your computer is just slow, run the grader with --time-limit 30.")
+
+
+def ended_early(display: str, ending, phase: str) -> str:
+    if ending.kind == "killed":
+        if ending.signal_name in ("SIGKILL", "SIGSEGV"):
+            return (f"{display} crashed ({ending.signal_name}): it used too much memory or recursed too "
+                    "deeply, and the operating system stopped it.")
+        if ending.signal_name == "SIGXCPU":
+            return f"{display} used too much processor time and was stopped."
+        return f"{display} was stopped by the operating system ({ending.signal_name})."
+    if ending.kind == "channel_broken":
+        return f"{display} stopped answering the grader (did it close files it did not open?)."
+    when = "before the grader could look at your variables" if phase == "module" else "while process_event ran"
+    return (f"{display} ended the program itself (exit status {ending.returncode}) {when}, so nothing could "
+            "be checked. Remove os._exit() / sys.exit() calls: the grader needs your file to run to its end.")
+
+
+def exit_called(display: str, code: str, phase: str, function: str | None) -> str:
+    where = "while running" if phase == "module" else f"inside {function}"
+    return (f"{display} called sys.exit({'' if code == 'None' else code}) (or exit()/quit()) {where}, so the "
+            "grader could not check the rest. Even sys.exit(0) is not a success here: remove the call and "
+            "let the file run to its end.")
+
+
+def too_much_memory(display: str, limit: int) -> str:
+    return (f"{display} used too much memory (the limit is {limit // (1 << 20)} MiB) and was stopped. Look "
+            "for a list or string that grows without end.")
+
+
+def grader_fault(detail: str) -> str:
+    return (f"The grader itself went wrong ({detail}). This is not your fault; please tell your instructor "
+            "and include this message.")
+
+
+def with_output(text: str, output) -> str:
+    if not output.text.strip():
+        return text
+    tail = output.text.rstrip().split("\n")[-10:]
+    lines = [text, "Your code printed (last lines):", _indent("\n".join(tail))]
+    if output.truncated:
+        lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
+                     "first 64 KB)")
+    return "\n".join(lines)
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.split("\n"))
+
+
+# --- names and types --------------------------------------------------------------------------------
+
+def name_not_defined(name: str, defined: list[str]) -> str:
+    text = f"The file does not define {name}. The grader looks for a variable named exactly {name}."
+    near = difflib.get_close_matches(name, defined, n=1, cutoff=0.7) or [d for d in defined if d.lower() == name.lower()]
+    if near:
+        text += f" It defines {near[0]}: did you mean {name}? Names are case-sensitive."
+    return text
+
+
+def wrong_type(where: str, kind: type, value) -> str:
+    text = f"{where} must be a {kind.__name__}, but it is {kind_of(value)}."
+    if kind is dict and type(value).__name__ == "set":
+        text += " A set looks like a dict but has no 'key: value' pairs; check your colons."
+    if kind is list and isinstance(value, (tuple, dict)):
+        text += " DynamoDB expects a list here: put the entries in square brackets [ ... ]."
+    return text
+
+
+def missing_key(container: str, key: str, table: dict) -> str:
+    keys = [k for k in table if isinstance(k, str)]
+    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    text = f'{container} has no "{key}" key.'
+    if near:
+        text += f' It has "{near[0]}": keys must be spelled exactly "{key}".'
+    if key == "StreamSpecification":
+        text += " The stream settings must be inside products_table, not in a separate variable."
+    return text
+
+
+def wrong_text(found: str, expected: str) -> str:
+    if found.lower() == expected.lower():
+        return f'Names in DynamoDB are case-sensitive: write "{expected}", not "{found}".'
+    return f'The table must be named exactly "{expected}".'
+
+
+# --- step 1 -------------------------------------------------------------------------------------------
+
+KEYS_MUST_BE_STRINGS = "Every key of products_table must be a string, like \"TableName\"."
+
+
+def unknown_table_key(key: str, guess: str | None) -> str:
+    text = f'DynamoDB\'s CreateTable does not know a key "{key}", and would reject the table.'
+    return text + (f' Did you mean "{guess}"?' if guess else " Remove it.")
+
+
+def unknown_entry_field(field, fields) -> str:
+    return f"{show(field)} is not a field here; each entry has exactly {' and '.join(fields)}."
+
+
+def missing_entry_field(field: str) -> str:
+    return f'This entry has no "{field}".'
+
+
+def product_id_missing(key: str, near) -> str:
+    if near:
+        return (f'{key} names {show(near)}, but the attribute is "ProductID" (capital I and D); names are '
+                "case-sensitive.")
+    return f"{key} must name the primary key attribute, ProductID."
+
+
+def only_product_id(key: str, extra: list) -> str:
+    if key == "AttributeDefinitions" and extra:
+        return (f"Declare only key attributes in AttributeDefinitions: {show(extra)} is not part of the key "
+                "(DynamoDB rejects definitions it does not use). Items can still hold any other attributes, "
+                "like Stock, without declaring them.")
+    return f"{key} must hold exactly one entry, for ProductID: the table's key is ProductID alone."
+
+
+def wrong_key_type(key_type) -> str:
+    if isinstance(key_type, str) and key_type.upper() == "HASH":
+        return 'Key types are written in capitals: "HASH".'
+    if key_type == "RANGE":
+        return ('"RANGE" makes a sort key, but a table needs a partition key first: ProductID is the '
+                'partition key, KeyType "HASH".')
+    return 'A primary key of one attribute is a partition key, which DynamoDB calls "HASH".'
+
+
+def wrong_attribute_type(attribute_type) -> str:
+    if attribute_type == "N":
+        return 'ProductID is declared as a number ("N"), but product ids like "P123" are strings: use "S".'
+    if isinstance(attribute_type, str) and attribute_type.lower() in ("string", "str", "s"):
+        return 'Attribute types are one capital letter: "S" for string, "N" for number, "B" for binary.'
+    return 'Product ids like "P123" are strings, and DynamoDB\'s code for string is "S".'
+
+
+def create_table_rejected(error: str | None) -> str:
+    return ("The grader created your table in a simulated DynamoDB (moto), and DynamoDB rejected it:\n"
+            f"  {error}")
+
+
+TIP_BILLING = ("Tip: real DynamoDB also needs a billing mode; the grader supplied BillingMode=\"PAY_PER_REQUEST\" "
+               "for you. In real code, add \"BillingMode\": \"PAY_PER_REQUEST\" (or ProvisionedThroughput).")
+
+# --- step 2 -------------------------------------------------------------------------------------------
+
+
+def unknown_stream_key(key, keys) -> str:
+    return f"StreamSpecification holds only {' and '.join(keys)}; {show(key)} does not belong there."
+
+
+def stream_not_enabled(enabled) -> str:
+    if enabled == "(missing)":
+        return "StreamSpecification has no StreamEnabled. Add \"StreamEnabled\": True."
+    if isinstance(enabled, str):
+        return "StreamEnabled must be the boolean True, without quotes: \"True\" in quotes is a str."
+    if enabled is False:
+        return "With StreamEnabled False, DynamoDB captures no changes at all. Set it to True."
+    return f"StreamEnabled must be exactly True (a bool), not {kind_of(enabled)}."
+
+
+def wrong_view_type(view_type, valid) -> str:
+    what = {
+        "NEW_IMAGE": "NEW_IMAGE records carry only the item after the change",
+        "OLD_IMAGE": "OLD_IMAGE records carry only the item before the change",
+        "KEYS_ONLY": "KEYS_ONLY records carry only the key (ProductID), no stock at all",
+    }
+    if view_type in what:
+        return (f"{what[view_type]}. An audit of stock changes needs both the stock before and after each "
+                "change, so use NEW_AND_OLD_IMAGES.")
+    if view_type == "(missing)":
+        return "StreamSpecification has no StreamViewType. Add \"StreamViewType\": \"NEW_AND_OLD_IMAGES\"."
+    return f"{show(view_type)} is not a stream view type. DynamoDB knows {', '.join(valid)}; use NEW_AND_OLD_IMAGES."
+
+
+ARN_NOT_A_STRING = "stream_arn must be a string: put the ARN in quotes."
+
+
+def arn_differs(found: str, expected: str, index: int) -> str:
+    return (f"stream_arn must be exactly the ARN given in the instructions. The first difference is at "
+            f"character {index + 1}: {show(found[index:index + 12])} where the ARN has "
+            f"{show(expected[index:index + 12])}. Copy and paste it from the instructions.")
+
+
+NO_STREAM_ON_TABLE = ("The simulated DynamoDB created your table without a stream (no LatestStreamArn). Check that "
+                      "StreamSpecification is inside products_table with StreamEnabled True.")
+
+# --- step 3 -------------------------------------------------------------------------------------------
+
+NOT_A_FUNCTION = "process_event must be a function, written with def process_event(record): ..."
+ONE_RECORD_PARAMETER = ("process_event must take exactly one parameter, named record: the stream record it "
+                        "processes.")
+NO_RECORDS_FOR_PROCESS_EVENT = ("The grader could not test process_event: it needs stream records from your "
+                                "table, and products_table does not give a table with a NEW_AND_OLD_IMAGES stream. "
+                                "Fix products_table first.")
+
+
+def record_situation(change, record: dict) -> str:
+    image = record.get("dynamodb", {}).get("NewImage")
+    shape = " shaped as AWS Lambda delivers it" if "eventSourceARN" in record else ""
+    return (f"The grader called process_event(record) with a {change.event_name} record{shape} from your "
+            f"table's stream, whose record[\"dynamodb\"][\"NewImage\"] is {show(image, 200)}.")
+
+
+def call_raised(situation: str, text: str) -> str:
+    return f"{situation}\nIt raised an error instead of returning.\n{text}"
+
+
+def not_a_tuple(situation: str, returned) -> str:
+    text = f"{situation}\nIt must return a tuple (product_id, stock), but it returned {kind_of(returned)}."
+    if returned is None:
+        text += " Did you forget the return statement?"
+    elif isinstance(returned, (list, dict)):
+        text += " Write return (product_id, stock), with round brackets."
+    return text
+
+
+def tuple_length(situation: str, length: int) -> str:
+    return f"{situation}\nIt must return a tuple of two items, (product_id, stock), but it returned {length}."
+
+
+def product_id_type(situation: str, value) -> str:
+    text = f"{situation}\nThe product id must be a str, but it is {kind_of(value)}."
+    if isinstance(value, dict):
+        text += ' Take the string out of {"S": ...}: record["dynamodb"]["NewImage"]["ProductID"]["S"].'
+    return text
+
+
+def stock_type(situation: str, value) -> str:
+    text = f"{situation}\nThe stock must be an int, but it is {kind_of(value)}."
+    if isinstance(value, str):
+        text += ' DynamoDB sends numbers as strings, like {"N": "50"}: convert with int(...).'
+    elif isinstance(value, decimal.Decimal):
+        text += " A Decimal equals an int in comparisons but is not one: convert with int(...)."
+    elif isinstance(value, bool):
+        text += " True and False are not stock levels."
+    elif isinstance(value, float):
+        text += ' Convert the "N" string with int(...), not float(...): stock is a whole number.'
+    elif isinstance(value, dict):
+        text += ' Take the string out of {"N": ...} and convert it: int(...["Stock"]["N"]).'
+    return text
+
+
+OLD_IMAGE_READ = ("That is the stock before the change (OldImage). process_event must read NewImage, the item "
+                  "after the change.")
+PRECISION_LOST = ("The number changed on its way: converting through float loses digits of large numbers. Use "
+                  "int(...) on the string directly.")
+HARD_CODED_RETURN = ("It looks like process_event returns fixed values. It must read them from the record it is "
+                     "given, whatever the product.")
+
+
+def wrong_values(situation: str, hint: str | None) -> str:
+    text = f"{situation}\nIt must return that item's ProductID and Stock."
+    return f"{text}\n{hint}" if hint else text
+
+
+# --- step 4 -------------------------------------------------------------------------------------------
+
+def missing_level(path: str, key: str, value: dict) -> str:
+    keys = [k for k in value if isinstance(k, str)]
+    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    text = (f'{path} has no "{key}" key. A DynamoDB stream record nests the item as '
+            'record["dynamodb"]["NewImage"].')
+    return text + (f' You wrote "{near[0]}"; spell it exactly "{key}".' if near else "")
+
+
+def level_not_a_dict(path: str) -> str:
+    return f"{path} must be a dict in DynamoDB's stream format."
+
+
+def wrong_attribute(name: str, expected: dict, found) -> str:
+    if found == "(missing)":
+        return f"NewImage has no {name} attribute."
+    if isinstance(found, dict) and "N" in found and not isinstance(found["N"], str) and name == "Stock":
+        return 'DynamoDB sends numbers as strings: write {"N": "50"}, with quotes around 50.'
+    if not isinstance(found, dict):
+        return (f"In DynamoDB's format each attribute is a small dict naming its type: {show(expected)}, "
+                f"not a bare {kind_of(found)}.")
+    return f"{name} must be {show(expected)} in DynamoDB's format (S for string, N for number)."
+
+
+def wrong_result(result) -> str:
+    return "result must be the tuple that process_event returns for sample_record: ('P123', 50)."
+
+
+PROCESS_EVENT_NOT_CALLED = ("Your file never calls process_event(sample_record). result must be what that call "
+                            "returns, not a value you typed in.")
+RESULT_NOT_FROM_CALL = ("result is not what process_event(sample_record) returned. Assign the call itself: "
+                        "result = process_event(sample_record).")
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+def not_started(display: str) -> str:
+    return (f"Not started yet. Open {display}, read the instructions at its top, and replace the # TODO "
+            "lines with your code.")
+
+
+def missing_file(display: str, step) -> str:
+    return (f"{display} is missing. Put it back: copy grader/starters/{step.file} to {display} (the "
+            "starter as it was given to you).")
+
+
+def progress(passed: int, total: int) -> str:
+    return f"{passed} / {total} steps"
+
+
+ALL_DONE = "All steps pass. Well done!"
+HINT_LABEL = "Hint:"
+STATUS_WORDS = {
+    "passed": "passed",
+    "failed": "not yet",
+    "error": "could not run",
+    "timeout": "took too long",
+    "not_started": "not started",
+    "missing": "file missing",
+}

@@ -1,0 +1,257 @@
+"""Runs one learner file in a process of its own; started by grader/sandbox/runner.py.
+
+Protocol. The grader writes a JSON request line on our stdin. We keep private copies of stdin and
+stdout as the channel, then point fd 0 at nothing and fd 1 at fd 2, so everything the learner's code
+prints lands in the (capped) output pipe and nothing it does with stdin/stdout reaches the channel.
+Each thing that happens goes back as one JSON line ("event"): the module ran, a call returned, an
+exception, an early exit. After the module ran we wait for one more line: the calls to make.
+
+Only the standard library may be imported here: this runs with ``python -I``.
+"""
+
+import builtins
+import json
+import os
+import sys
+import traceback
+
+HARNESS_FILE = os.path.abspath(__file__)
+sys.path.insert(0, os.path.dirname(HARNESS_FILE))
+import wire  # noqa: E402 - the path entry above is what makes it importable
+
+del sys.path[0]
+
+NO_NETWORK = (
+    "The grader runs your code offline: it cannot open network connections "
+    "(and this exercise needs none)."
+)
+NO_INPUT = "input() was called, but the grader gives your program no keyboard input."
+
+
+class _Channel:
+    def __init__(self):
+        self.incoming = os.fdopen(os.dup(0), "rb")
+        self.outgoing = os.fdopen(os.dup(1), "wb")
+
+    def send(self, event: dict) -> None:
+        self.outgoing.write(json.dumps(event).encode("ascii") + b"\n")
+        self.outgoing.flush()
+
+    def receive(self):
+        line = self.incoming.readline()
+        return json.loads(line) if line else None
+
+
+class _NoInput:
+    """Stands in for sys.stdin: any read says clearly that there is no keyboard input."""
+
+    encoding = "utf-8"
+    closed = False
+
+    def _refuse(self, *args, **kwargs):
+        raise EOFError(NO_INPUT)
+
+    read = readline = readlines = __next__ = _refuse
+
+    def __iter__(self):
+        return self
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return 0
+
+
+def _detach_standard_streams() -> None:
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    sys.stdin = sys.__stdin__ = _NoInput()
+
+
+def _apply_limits(time_limit: float, memory_limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the grader's wall-clock limit still applies
+        return
+    cpu = int(time_limit) + 2
+    for limit, soft, hard in (
+        (getattr(resource, "RLIMIT_AS", None), memory_limit, memory_limit),
+        (getattr(resource, "RLIMIT_CPU", None), cpu, cpu + 1),
+    ):
+        if limit is None:
+            continue
+        try:
+            resource.setrlimit(limit, (soft, hard))
+        except (ValueError, OSError):  # e.g. macOS does not enforce RLIMIT_AS
+            pass
+
+
+def _block_network(attempts: list) -> None:
+    import socket
+
+    def refuse(*args, **kwargs):
+        target = args[1] if len(args) > 1 else (args[0] if args else "?")
+        attempts.append(str(target)[:200])
+        raise PermissionError(NO_NETWORK)
+
+    for name in ("connect", "connect_ex", "sendto"):
+        setattr(socket.socket, name, refuse)
+    socket.create_connection = refuse
+    socket.getaddrinfo = lambda host, *rest, **kw: refuse(None, host)
+
+
+def _describe_exception(error: BaseException, phase: str) -> dict:
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == HARNESS_FILE:
+        tb = tb.tb_next
+    try:
+        formatted = "".join(traceback.format_exception(type(error), error, tb))
+    except BaseException:  # noqa: BLE001 - a learner's exception may break its own __str__
+        formatted = f"{type(error).__name__} (its message could not be shown)\n"
+    try:
+        message = str(error)
+    except BaseException:  # noqa: BLE001
+        message = ""
+    return {
+        "event": "exception",
+        "phase": phase,
+        "type": type(error).__name__,
+        "message": message[:2000],
+        "traceback": formatted[-8000:],
+    }
+
+
+def _exit_event(error: SystemExit, phase: str) -> dict:
+    return {"event": "exit", "phase": phase, "code": wire._safe_repr(error.code)}
+
+
+def _compile(path: str):
+    """The learner's code object, or an event that says why it cannot run."""
+    with open(path, "rb") as handle:
+        source = handle.read()
+    try:
+        source.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, {"event": "not_utf8", "line": source[: error.start].count(b"\n") + 1}
+    try:
+        return compile(source, path, "exec", dont_inherit=True), None
+    except SyntaxError as error:
+        return None, {
+            "event": "syntax_error",
+            "type": type(error).__name__,
+            "message": str(error.msg),
+            "line": error.lineno,
+            "formatted": "".join(traceback.format_exception_only(type(error), error)),
+        }
+    except ValueError as error:  # e.g. null bytes in the source
+        return None, {"event": "syntax_error", "type": "ValueError", "message": str(error), "line": None,
+                      "formatted": str(error)}
+
+
+def _tracer_for(function_name: str, path: str, calls: list):
+    """A sys.settrace hook that records what each call of the learner's ``function_name`` returns."""
+
+    def trace(frame, event, arg):
+        code = frame.f_code
+        if event != "call" or code.co_name != function_name or code.co_filename != path:
+            return None
+        arguments = [frame.f_locals.get(name) for name in code.co_varnames[: code.co_argcount]]
+
+        def on_return(frame, event, arg):
+            if event == "return":
+                calls.append((arguments, arg))
+            return on_return
+
+        return on_return
+
+    return trace
+
+
+def _module_report(namespace: dict, names: list, calls: list, network: list) -> dict:
+    values = {name: wire.encode(namespace[name]) for name in names if name in namespace}
+    defined = sorted(name for name in namespace if isinstance(name, str) and not name.startswith("__"))
+    traced = [
+        {
+            "args_are": [n for n, v in namespace.items() if isinstance(n, str) and any(v is a for a in arguments)],
+            "returned": wire.encode(returned),
+        }
+        for arguments, returned in calls[:20]
+    ]
+    return {"event": "module_done", "values": values, "defined": defined[:300], "traced_calls": traced,
+            "network": network}
+
+
+def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list) -> bool:
+    """Make each call and report it; False if the learner's code ended the process."""
+    for index, call in enumerate(calls):
+        function = namespace.get(call["function"])
+        args = [wire.decode(arg) for arg in call["args"]]
+        try:
+            returned = function(*args)
+        except SystemExit as error:
+            channel.send(dict(_exit_event(error, "call"), index=index))
+            return False
+        except MemoryError:
+            channel.send({"event": "memory", "phase": "call", "index": index})
+            return False
+        except BaseException as error:  # noqa: BLE001 - anything the learner's function raises
+            channel.send(dict(_describe_exception(error, "call"), index=index, network=network))
+            continue
+        channel.send({"event": "call_done", "index": index, "returned": wire.encode(returned), "network": network})
+    return True
+
+
+def main() -> None:
+    channel = _Channel()
+    _detach_standard_streams()
+    request = channel.receive()
+    path = request["file"]
+    _apply_limits(request["time_limit"], request["memory_limit"])
+    network: list = []
+    _block_network(network)
+
+    code, problem = _compile(path)
+    if problem:
+        channel.send(problem)
+        return
+    namespace = {"__name__": "__main__", "__file__": path, "__builtins__": builtins, "__doc__": None}
+    sys.argv = [path]
+    sys.path[0:0] = [os.path.dirname(path)]
+    calls: list = []
+    sys.settrace(_tracer_for(request.get("trace_function") or "", path, calls))
+    try:
+        exec(code, namespace)
+    except SystemExit as error:
+        channel.send(_exit_event(error, "module"))
+        return
+    except MemoryError:
+        channel.send({"event": "memory", "phase": "module"})
+        return
+    except BaseException as error:  # noqa: BLE001 - anything the learner's module raises
+        channel.send(dict(_describe_exception(error, "module"), network=network))
+        return
+    finally:
+        sys.settrace(None)
+    channel.send(_module_report(namespace, request["names"], calls, network))
+
+    while True:  # each request is a batch of calls; the grader closes our stdin when it is done
+        request = channel.receive()
+        if not request:
+            return
+        if not _make_calls(channel, namespace, request["calls"], network):
+            return
+        channel.send({"event": "calls_done"})
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except BaseException:  # noqa: BLE001 - a fault of the harness itself: the grader reports it
+        traceback.print_exc()
+        status = 70
+    # Threads the learner started and atexit handlers must not keep us alive or change the status.
+    os._exit(status)

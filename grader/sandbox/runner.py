@@ -1,0 +1,229 @@
+"""The grader's side of a learner process: start it, talk to it, cap it, stop it.
+
+The learner's file runs in ``child.py`` under a separate interpreter. We hear back only JSON events
+on a private pipe; everything the learner prints goes to another pipe that we cap. Whatever the
+learner's code does (loop, fork, exit, flood the output), ``LearnerProcess`` answers by a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import wire
+
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
+OUTPUT_CAP = 64 * 1024
+CHANNEL_LINE_CAP = 32 * 1024 * 1024
+IS_POSIX = os.name == "posix"
+
+# Learner code never talks to real AWS: fake credentials, no config files, every endpoint a dead port.
+CHILD_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@dataclass
+class Output:
+    """What the learner's code printed, capped."""
+
+    text: str = ""
+    total_bytes: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_bytes > OUTPUT_CAP
+
+
+@dataclass
+class Ending:
+    """How the learner process ended when it sent no further event."""
+
+    kind: str  # "timeout" | "exited" | "killed" | "channel_broken"
+    returncode: int | None = None
+    signal_name: str | None = None
+
+
+@dataclass
+class Timeline:
+    started: float = field(default_factory=time.monotonic)
+    phase_started: float = field(default_factory=time.monotonic)
+
+
+def _child_environment() -> dict:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
+    environment.update(CHILD_AWS_ENVIRONMENT)
+    return environment
+
+
+class LearnerProcess:
+    """One run of one learner file. Use as a context manager so the process is always reaped."""
+
+    def __init__(self, file: Path, names: list[str], *, time_limit: float, memory_limit: int,
+                 trace_function: str | None = None):
+        self.time_limit = time_limit
+        self._events: queue.Queue = queue.Queue()
+        self._output_chunks: list[bytes] = []
+        self._output = Output()
+        self._workdir = tempfile.mkdtemp(prefix="grader-run-")
+        self.timeline = Timeline()
+        popen_options = {"start_new_session": True} if IS_POSIX else {
+            "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        }
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-u", "-X", "utf8", str(CHILD_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=self._workdir,
+            env=_child_environment(),
+            **popen_options,
+        )
+        self._threads = [
+            threading.Thread(target=self._read_channel, daemon=True),
+            threading.Thread(target=self._read_output, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        self.send({
+            "file": str(file),
+            "names": names,
+            "time_limit": time_limit,
+            "memory_limit": memory_limit,
+            "trace_function": trace_function,
+        })
+
+    # --- talking to the child -------------------------------------------------------------------
+
+    def send(self, message: dict) -> None:
+        try:
+            self._process.stdin.write(json.dumps(message).encode("ascii") + b"\n")
+            self._process.stdin.flush()
+        except OSError:
+            pass  # the child is gone; next_event() reports how it ended
+
+    def start_phase(self) -> None:
+        """Give the learner's code a fresh time limit (e.g. for the calls after the module ran)."""
+        self.timeline.phase_started = time.monotonic()
+
+    def next_event(self) -> dict | Ending:
+        """The child's next event, or how it ended if it sends none within the time limit."""
+        remaining = self.timeline.phase_started + self.time_limit - time.monotonic()
+        try:
+            event = self._events.get(timeout=max(remaining, 0))
+        except queue.Empty:
+            self.stop()
+            return Ending("timeout")
+        if event is not None:
+            return event
+        return self._ending()
+
+    def _ending(self) -> Ending:
+        try:
+            returncode = self._process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return Ending("channel_broken")
+        if returncode < 0:
+            try:
+                name = signal.Signals(-returncode).name
+            except ValueError:
+                name = f"signal {-returncode}"
+            return Ending("killed", returncode, name)
+        return Ending("exited", returncode)
+
+    # --- the two readers ------------------------------------------------------------------------
+
+    def _read_channel(self) -> None:
+        stream = self._process.stdout
+        while True:
+            line = stream.readline(CHANNEL_LINE_CAP)
+            if not line or not line.endswith(b"\n"):
+                break
+            try:
+                event = json.loads(line)
+            except ValueError:
+                break
+            if not isinstance(event, dict) or "event" not in event:
+                break
+            self._events.put(event)
+        self._events.put(None)
+        # Keep draining so a child that writes too much to the channel is never blocked forever.
+        while stream.read(65536):
+            pass
+
+    def _read_output(self) -> None:
+        stream = self._process.stderr
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                break
+            kept = sum(len(c) for c in self._output_chunks)
+            if kept < OUTPUT_CAP:
+                self._output_chunks.append(chunk[: OUTPUT_CAP - kept])
+            self._output.total_bytes += len(chunk)
+
+    @property
+    def output(self) -> Output:
+        self._output.text = b"".join(self._output_chunks).decode("utf-8", errors="replace")
+        return self._output
+
+    # --- stopping -------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Kill the learner's process and everything it started."""
+        if IS_POSIX:
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        elif self._process.poll() is None:
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(self._process.pid)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        try:
+            self._process.kill()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.stop()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for thread in self._threads:
+            thread.join(timeout=2)
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> LearnerProcess:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def decode_values(encoded: dict) -> dict:
+    return {name: wire.decode(value) for name, value in encoded.items()}

@@ -1,0 +1,170 @@
+"""One step file, run once in its own process, and what the checks may ask of it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import messages
+from .failures import CheckFailed, RunProblem
+from .manifest import Step
+from .sandbox import wire
+from .sandbox.runner import Ending, LearnerProcess
+
+MISSING, NOT_STARTED, STARTED = "missing", "not_started", "started"
+
+
+def display_path(path: Path) -> str:
+    """``path`` as the learner would type it: relative to where they are, if it is below there."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def normalized_text(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
+
+
+def is_untouched(file: Path, starter: Path) -> bool:
+    """True when the learner's file is still the starter (ignoring line endings and trailing blanks)."""
+    return normalized_text(file) == normalized_text(starter)
+
+
+class StepRun:
+    """The learner's file for one step. Its process starts on ``start()`` and answers questions lazily."""
+
+    def __init__(self, step: Step, file: Path, names: list[str], *, time_limit: float, grade_untouched: bool):
+        self.step = step
+        self.file = file
+        self.display = display_path(file)
+        self.names = names
+        self.time_limit = time_limit
+        self.tips: list[str] = []
+        self._process: LearnerProcess | None = None
+        self._module: dict | None = None
+        self._problem: RunProblem | None = None
+        self._calls: dict[str, list] = {}
+        self.network: list[str] = []
+        if not file.is_file():
+            self.state = MISSING
+        elif not grade_untouched and is_untouched(file, step.starter):
+            self.state = NOT_STARTED
+        else:
+            self.state = STARTED
+
+    def start(self) -> None:
+        if self.state == STARTED and self._process is None:
+            self._process = LearnerProcess(
+                self.file.resolve(), self.names, time_limit=self.time_limit,
+                memory_limit=self.step.memory_limit, trace_function="process_event",
+            )
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.close()
+
+    def where(self, name: str) -> str:
+        return f"{self.display}, {name}"
+
+    def tip(self, text: str) -> None:
+        if text not in self.tips:
+            self.tips.append(text)
+
+    # --- the module's variables -----------------------------------------------------------------
+
+    def _module_report(self) -> dict:
+        if self._problem:
+            raise self._problem
+        if self._module is None:
+            self.start()
+            event = self._process.next_event()
+            if isinstance(event, dict) and event.get("event") == "module_done":
+                self._module = event
+                self.network.extend(event.get("network", []))
+            else:
+                self._problem = self._describe(event, "module")
+                raise self._problem
+        return self._module
+
+    def has(self, name: str) -> bool:
+        return name in self._module_report()["values"]
+
+    def value(self, name: str):
+        """The learner's variable ``name``, rebuilt from exact built-in types; fails if it is not defined."""
+        report = self._module_report()
+        if name not in report["values"]:
+            raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
+        return wire.decode(report["values"][name])
+
+    def module_called(self, function: str, argument_name: str) -> list:
+        """What ``function(argument_name)`` returned each time the module itself called it."""
+        return [
+            wire.decode(call["returned"])
+            for call in self._module_report()["traced_calls"]
+            if argument_name in call["args_are"]
+        ]
+
+    # --- calling the learner's function ---------------------------------------------------------
+
+    def call(self, function: str, arguments: list) -> list[dict]:
+        """Call ``function(argument)`` for each argument; each answer is {"returned": v} or an exception event."""
+        key = function + repr(arguments)
+        if key in self._calls:
+            return self._calls[key]
+        self._module_report()
+        self._process.start_phase()
+        self._process.send({"calls": [{"function": function, "args": [wire.encode(a)]} for a in arguments]})
+        answers = []
+        while True:
+            event = self._process.next_event()
+            kind = event.get("event") if isinstance(event, dict) else None
+            if kind == "calls_done":
+                break
+            if kind == "call_done":
+                self.network.extend(event.get("network", []))
+                answers.append({"returned": wire.decode(event["returned"])})
+            elif kind == "exception":
+                self.network.extend(event.get("network", []))
+                answers.append({"exception": event, "text": self._exception_text(event)})
+            else:
+                problem = self._describe(event, "call", call_index=len(answers), function=function)
+                self._problem = problem
+                raise problem
+        self._calls[key] = answers
+        return answers
+
+    # --- turning what happened into words -------------------------------------------------------
+
+    def _exception_text(self, event: dict) -> str:
+        return messages.exception(event, self.display, str(self.file.resolve()), self.network)
+
+    def _describe(self, event, phase: str, call_index: int | None = None, function: str | None = None) -> RunProblem:
+        output = self._process.output
+        if isinstance(event, Ending):
+            if event.kind == "timeout":
+                text = messages.timeout(self.display, self.time_limit, phase, function)
+                return RunProblem("timeout", messages.with_output(text, output))
+            text = messages.ended_early(self.display, event, phase)
+        else:
+            kind = event["event"]
+            if kind == "syntax_error":
+                text = messages.syntax_error(event, self.display, str(self.file.resolve()))
+            elif kind == "not_utf8":
+                text = messages.not_utf8(self.display, event["line"])
+            elif kind == "exception":
+                self.network.extend(event.get("network", []))
+                text = self._exception_text(event)
+            elif kind == "exit":
+                text = messages.exit_called(self.display, event["code"], phase, function)
+            elif kind == "memory":
+                text = messages.too_much_memory(self.display, self.step.memory_limit)
+            else:
+                text = messages.grader_fault(f"unexpected event {kind!r}")
+        return RunProblem("error", messages.with_output(text, output))
