@@ -269,7 +269,8 @@ NO_RECORDS_FOR_PROCESS_EVENT = ("The grader could not test process_event: it nee
 def record_situation(change, record: dict) -> str:
     image = record.get("dynamodb", {}).get("NewImage")
     shape = " shaped as AWS Lambda delivers it" if "eventSourceARN" in record else ""
-    return (f"The grader called process_event(record) with a {change.event_name} record{shape} from your "
+    article = "an" if change.event_name[0] in "AEIOU" else "a"
+    return (f"The grader called process_event(record) with {article} {change.event_name} record{shape} from your "
             f"table's stream, whose record[\"dynamodb\"][\"NewImage\"] is {show(image, 200)}.")
 
 

@@ -33,7 +33,7 @@ def test_table_name_is_products(run):
     name = table_key(run, "TableName", str, '"Products"')
     if name != "Products":
         raise CheckFailed(run.where('products_table["TableName"]'), messages.wrong_text(name, "Products"),
-                          expected='"Products"', found=show(name))
+                          expected=show("Products"), found=show(name))
 
 
 def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected: list[dict]):
@@ -65,7 +65,7 @@ def test_key_schema_is_product_id_as_hash_key(run):
     key_type = entries[0]["KeyType"]
     if key_type != "HASH":
         raise CheckFailed(run.where('products_table["KeySchema"][0]["KeyType"]'), messages.wrong_key_type(key_type),
-                          expected='"HASH"', found=show(key_type))
+                          expected=show("HASH"), found=show(key_type))
 
 
 def test_attribute_definitions_declare_product_id_as_a_string(run):
@@ -74,7 +74,7 @@ def test_attribute_definitions_declare_product_id_as_a_string(run):
     attribute_type = entries[0]["AttributeType"]
     if attribute_type != "S":
         raise CheckFailed(run.where('products_table["AttributeDefinitions"][0]["AttributeType"]'),
-                          messages.wrong_attribute_type(attribute_type), expected='"S"', found=show(attribute_type))
+                          messages.wrong_attribute_type(attribute_type), expected=show("S"), found=show(attribute_type))
 
 
 def test_dynamodb_accepts_the_table(grading, run):

@@ -31,7 +31,7 @@ def test_stream_view_type_is_new_and_old_images(run):
     view_type = stream_specification(run).get("StreamViewType", "(missing)")
     if view_type != "NEW_AND_OLD_IMAGES" or type(view_type) is not str:
         raise CheckFailed(run.where('products_table["StreamSpecification"]["StreamViewType"]'),
-                          messages.wrong_view_type(view_type, VIEW_TYPES), expected='"NEW_AND_OLD_IMAGES"',
+                          messages.wrong_view_type(view_type, VIEW_TYPES), expected=show("NEW_AND_OLD_IMAGES"),
                           found=show(view_type) if view_type != "(missing)" else "nothing")
 
 

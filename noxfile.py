@@ -1,0 +1,55 @@
+"""Sessions for learners (grade), maintainers (check, tests) and CI. `nox -l` lists them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["grade"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+
+
+def install_once(session: nox.Session, *requirements: str) -> None:
+    """Install ``requirements`` unless this environment already got exactly these (so re-runs are instant)."""
+    if not requirements:
+        return
+    stamp = Path(session.virtualenv.location) / ".kit-requirements"
+    wanted = hashlib.sha256(json.dumps(sorted(requirements)).encode()).hexdigest()
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
+    # uv leaves out .pyc files unless asked; without them every run would pay to compile.
+    session.install(*requirements, env={"UV_COMPILE_BYTECODE": "1"})
+    stamp.write_text(wanted)
+
+
+def grader_arguments(posargs: list[str]) -> list[str]:
+    """`nox -s grade -- 3` means step 3; anything else goes to the grader as it is."""
+    return [item for arg in posargs for item in (("--step", arg) if arg.isdigit() else (arg,))]
+
+
+@nox.session(python=None)
+def grade(session: nox.Session) -> None:
+    """Grade your steps in steps/ (nox -s grade -- 3 grades step 3 only)."""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader", *grader_arguments(session.posargs), success_codes=[0, 1])
+
+
+@nox.session(python=None, default=False)
+def check(session: nox.Session) -> None:
+    """Maintainers: every solution passes, every starter fails its step, the manifest and files agree."""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.maintain", *session.posargs)
+
+
+@nox.session(python=None, default=False)
+def tests(session: nox.Session) -> None:
+    """The kit's own tests (README's test command; CI runs it)."""
+    install_once(session, *DEPENDENCIES, *nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
