@@ -49,6 +49,10 @@ class StepResult:
     def passed(self) -> bool:
         return self.status == PASSED
 
+    @property
+    def first_failure(self) -> CheckOutcome | None:
+        return next((outcome for outcome in self.checks if outcome.error is not None), None)
+
 
 class GradingContext:
     """What the checks see (as ``config.pluginmanager.get_plugin("grading")``), and what they leave behind."""
@@ -101,7 +105,7 @@ def _pytest_arguments() -> list[str]:
         str(CHECKS_DIR),
         "-c", str(CHECKS_DIR / "pytest.ini"),
         "--rootdir", str(CHECKS_DIR),
-        "-q", "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:doctest", "-p", "no:pastebin",
+        "-q", "--tb=no", "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:doctest", "-p", "no:pastebin",
         "-p", "no:junitxml", "-p", "no:faulthandler", "-p", "no:legacypath",
     ]
 
@@ -139,8 +143,9 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
     elif failures:
         first = failures[0]
-        result.hint = context.manifest.step(first.first_step).hint
         if isinstance(first.error, CheckFailed):
+            # A later step's file can break an earlier step's part: the hint of that part helps most.
+            result.hint = context.manifest.step(first.first_step).hint
             result.status, result.message = FAILED, first.error.text
         elif isinstance(first.error, RunProblem):
             result.status, result.message = first.error.status, first.error.text

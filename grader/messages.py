@@ -122,7 +122,7 @@ def _indent(text: str, by: str = "  ") -> str:
 # --- names and types --------------------------------------------------------------------------------
 
 def name_not_defined(name: str, defined: list[str]) -> str:
-    text = f"The file does not define {name}. The grader looks for a variable named exactly {name}."
+    text = f"The file does not define {name}. The grader looks for this name, spelled exactly so."
     near = difflib.get_close_matches(name, defined, n=1, cutoff=0.7) or [d for d in defined if d.lower() == name.lower()]
     if near:
         text += f" It defines {near[0]}: did you mean {name}? Names are case-sensitive."

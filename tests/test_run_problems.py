@@ -1,0 +1,98 @@
+"""A learner file that crashes, cannot be read, raises, exits early or never ends is reported for its own
+step, in plain words, and the other steps are still graded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import MANIFEST, run_cli
+
+STEP3 = MANIFEST.step(3).file
+SLOW_LOOP = "\nwhile True:\n    pass\n"
+
+
+def grade_with(folder, step: int, source: str, *extra: str) -> tuple[dict, dict]:
+    """Replace one step's file in ``folder``, grade everything, return (that step's entry, the document)."""
+    (folder / MANIFEST.step(step).file).write_text(source, encoding="utf-8")
+    done = run_cli("--target", str(folder), "--format", "json", *extra)
+    document = json.loads(done.stdout)
+    assert done.returncode == 1
+    others = [entry["status"] for entry in document["steps"] if entry["step"] != step]
+    assert others == ["passed"] * 3, "the other steps must still be graded"
+    return document["steps"][step - 1], document
+
+
+def solution(folder, step: int) -> str:
+    return (folder / MANIFEST.step(step).file).read_text(encoding="utf-8")
+
+
+def test_syntax_error_shows_line_and_caret(solutions_copy):
+    entry, _ = grade_with(solutions_copy, 1, 'products_table = {\n    "TableName": "Products",\n    "KeySchema": [\n}\n')
+    assert entry["status"] == "error"
+    assert "SyntaxError on line 4" in entry["message"]
+    lines = entry["message"].splitlines()
+    caret = next(i for i, line in enumerate(lines) if line.strip() == "^")
+    assert lines[caret - 1].strip() == "}"
+    assert entry["hint"] == MANIFEST.step(1).hint
+
+
+def test_indentation_error_is_named_and_explained(solutions_copy):
+    source = solution(solutions_copy, 3).replace("    product_id = new_image", "      product_id = new_image")
+    entry, _ = grade_with(solutions_copy, 3, source)
+    assert entry["status"] == "error"
+    assert "IndentationError" in entry["message"] and "Indent with 4 spaces" in entry["message"]
+
+
+def test_exception_shows_the_learners_frames_not_the_graders(solutions_copy):
+    source = solution(solutions_copy, 4).replace("process_event(sample_record)\n", "process_event(sampel_record)\n")
+    entry, _ = grade_with(solutions_copy, 4, source)
+    assert entry["status"] == "error"
+    message = entry["message"]
+    assert "raised NameError while running your file" in message
+    assert "name 'sampel_record' is not defined" in message
+    assert f'{MANIFEST.step(4).file}", line' in message
+    assert "child.py" not in message and "grader" not in message.split("What Python said:")[1]
+
+
+def test_exception_inside_process_event_names_the_record(solutions_copy):
+    source = solution(solutions_copy, 3).replace('["NewImage"]', '["NewImages"]')
+    entry, _ = grade_with(solutions_copy, 3, source)
+    assert entry["status"] == "failed"
+    assert "It raised an error instead of returning" in entry["message"]
+    assert "KeyError: 'NewImages'" in entry["message"]
+    assert "Your code asked a dictionary for a key it does not have" in entry["message"]
+
+
+def test_a_crash_of_the_interpreter_is_reported(solutions_copy):
+    source = solution(solutions_copy, 2) + "\nimport ctypes\nctypes.string_at(0)\n"
+    entry, _ = grade_with(solutions_copy, 2, source)
+    assert entry["status"] == "error"
+    assert "crashed (SIGSEGV)" in entry["message"] or "was stopped by the operating system" in entry["message"]
+
+
+@pytest.mark.parametrize("ending, words", [
+    ("import sys\nsys.exit(0)", "called sys.exit(0)"),
+    ("import sys\nsys.exit('done')", "called sys.exit('done')"),
+    ("exit()", "called sys.exit()"),
+    ("import os\nos._exit(0)", "ended the program itself (exit status 0)"),
+])
+def test_an_early_exit_is_not_success(solutions_copy, ending, words):
+    entry, _ = grade_with(solutions_copy, 2, "print('about to leave')\n" + ending + "\n" + solution(solutions_copy, 2))
+    assert entry["status"] == "error"
+    assert words in entry["message"]
+    assert "about to leave" in entry["message"]
+
+
+def test_a_file_that_never_finishes_times_out(solutions_copy):
+    entry, _ = grade_with(solutions_copy, 2, solution(solutions_copy, 2) + SLOW_LOOP, "--time-limit", "1.5")
+    assert entry["status"] == "timeout"
+    assert "stopped your file" in entry["message"] and "after 1.5 seconds" in entry["message"]
+
+
+def test_a_process_event_that_never_returns_times_out(solutions_copy):
+    source = solution(solutions_copy, 3).replace("    return (product_id, stock)", "    while True:\n        pass")
+    entry, _ = grade_with(solutions_copy, 3, source, "--time-limit", "1.5")
+    assert entry["status"] == "timeout"
+    assert "stopped process_event(record)" in entry["message"]
