@@ -18,9 +18,10 @@ DEPENDENCIES = PYPROJECT["project"]["dependencies"]
 
 def install_once(session: nox.Session, *requirements: str) -> None:
     """Install ``requirements`` unless this environment already got exactly these (so re-runs are instant)."""
-    if not requirements:
+    location = getattr(session.virtualenv, "location", None)
+    if not requirements or not location:  # `nox --no-venv`: the running Python has what it needs
         return
-    stamp = Path(session.virtualenv.location) / ".kit-requirements"
+    stamp = Path(location) / ".kit-requirements"
     wanted = hashlib.sha256(json.dumps(sorted(requirements)).encode()).hexdigest()
     if stamp.is_file() and stamp.read_text() == wanted:
         return
@@ -31,7 +32,11 @@ def install_once(session: nox.Session, *requirements: str) -> None:
 
 def grader_arguments(posargs: list[str]) -> list[str]:
     """`nox -s grade -- 3` means step 3; anything else goes to the grader as it is."""
-    return [item for arg in posargs for item in (("--step", arg) if arg.isdigit() else (arg,))]
+    arguments: list[str] = []
+    for arg in posargs:
+        after_option = bool(arguments) and arguments[-1].startswith("--")
+        arguments += ["--step", arg] if arg.isdigit() and not after_option else [arg]
+    return arguments
 
 
 @nox.session(python=None)
