@@ -50,7 +50,8 @@ def as_text(results: list[StepResult], encoding: str | None = "utf-8") -> str:
         lines.append(f"    {messages.HINT_LABEL} {result.hint}")
     lines.append("")
     tips = list(dict.fromkeys(tip for result in results for tip in result.tips))
-    lines.extend(tips)
+    if tips:
+        lines.extend(tips + [""])
     passed = sum(r.passed for r in results)
     lines.append(messages.progress(passed, len(results)))
     if passed == len(results) and len(results) > 1:
