@@ -139,7 +139,10 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         return result
     result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
     failures = [outcome for outcome in result.checks if outcome.error is not None]
-    if not result.checks:
+    violation = run.sandbox_violation()
+    if violation and not (failures and isinstance(failures[0].error, RunProblem)):
+        result.status, result.message = ERROR, violation
+    elif not result.checks:
         result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
     elif failures:
         first = failures[0]

@@ -32,6 +32,20 @@ NETWORK_USED = ("Your code tried to connect to the network ({targets}). The grad
                 "and never lets it reach AWS: this exercise only builds Python values, it makes no AWS calls.")
 
 
+def network_used(display: str, targets: list[str]) -> str:
+    return f"In {display}: " + NETWORK_USED.format(targets=", ".join(sorted(set(targets))[:3]))
+
+
+def forked(display: str) -> str:
+    return (f"{display} started a copy of itself with os.fork(). The grader stopped the copy; this exercise "
+            "needs no extra processes, so remove the fork.")
+
+
+def output_flood(display: str, output) -> str:
+    return (f"{display} printed {output.total_bytes:,} bytes, far more than anyone can read (output truncated: "
+            "the grader keeps the first 64 KB). Look for a print() inside a loop, and remove it.")
+
+
 def _relative(text: str, display: str, absolute: str) -> str:
     return text.replace(absolute, display)
 
@@ -40,7 +54,7 @@ def exception(event: dict, display: str, absolute: str, network: list) -> str:
     where = "while running your file" if event["phase"] == "module" else "inside process_event"
     lines = [f"{display} raised {event['type']} {where}."]
     if network:
-        lines.append(NETWORK_USED.format(targets=", ".join(sorted(set(network))[:3])))
+        lines.append(network_used(display, network))
     elif event["type"] in EXCEPTION_EXPLANATIONS:
         lines.append(EXCEPTION_EXPLANATIONS[event["type"]])
     lines.append("What Python said:")
@@ -65,8 +79,12 @@ def not_utf8(display: str, line: int) -> str:
             "read it. In your editor, choose 'Save with encoding' → UTF-8.")
 
 
-def timeout(display: str, limit: float, phase: str, function: str | None) -> str:
+def timeout(display: str, limit: float, phase: str, function: str | None, threads: list[str]) -> str:
     what = f"your file {display}" if phase == "module" else f"{function}(record) in {display}"
+    if threads:
+        return (f"The grader stopped {what} after {limit:g} seconds: your code started a thread "
+                f"({', '.join(threads)}) that never ended, so the program could never finish. This exercise "
+                "needs no threads.")
     return (f"The grader stopped {what} after {limit:g} seconds: it was still running. Look for a loop "
             "that never ends (a while True without a break?) or code that waits for something. "
             "If your computer is just slow, run the grader with --time-limit 30.")

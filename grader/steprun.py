@@ -52,6 +52,8 @@ class StepRun:
         self._problem: RunProblem | None = None
         self._calls: dict[str, list] = {}
         self.network: list[str] = []
+        self.waiting_threads: list[str] = []
+        self.forked = False
         if not file.is_file():
             self.state = MISSING
         elif not grade_untouched and is_untouched(file, step.starter):
@@ -70,6 +72,21 @@ class StepRun:
         if self._process is not None:
             self._process.close()
 
+    @property
+    def output(self):
+        """What the learner's code printed (complete once ``close()`` has run)."""
+        return self._process.output if self._process is not None else None
+
+    def sandbox_violation(self) -> str | None:
+        """Why the step cannot pass whatever its values: it used the network, forked, or flooded the output."""
+        if self.network:
+            return messages.network_used(self.display, self.network)
+        if self.forked:
+            return messages.forked(self.display)
+        if self.output is not None and self.output.truncated:
+            return messages.output_flood(self.display, self.output)
+        return None
+
     def where(self, name: str) -> str:
         return f"{self.display}, {name}"
 
@@ -85,8 +102,12 @@ class StepRun:
         if self._module is None:
             self.start()
             event = self._process.next_event()
+            if isinstance(event, dict) and event.get("event") == "waiting_for_threads":
+                self.waiting_threads = event["names"]
+                event = self._process.next_event()
             if isinstance(event, dict) and event.get("event") == "module_done":
                 self._module = event
+                self.forked = event.get("forked", False)
                 self.network.extend(event.get("network", []))
             else:
                 self._problem = self._describe(event, "module")
@@ -149,7 +170,7 @@ class StepRun:
         output = self._process.output
         if isinstance(event, Ending):
             if event.kind == "timeout":
-                text = messages.timeout(self.display, self.time_limit, phase, function)
+                text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads)
                 return RunProblem("timeout", messages.with_output(text, output))
             text = messages.ended_early(self.display, event, phase)
         else:
