@@ -31,10 +31,33 @@ REGION = "us-east-1"
 BILLING_KEYS = ("BillingMode", "ProvisionedThroughput")
 
 
+def _create_table_shape():
+    return botocore.session.get_session().get_service_model("dynamodb").operation_model("CreateTable").input_shape
+
+
 def create_table_parameters() -> list[str]:
     """Every key that DynamoDB's CreateTable accepts, from botocore's own service model."""
-    model = botocore.session.get_session().get_service_model("dynamodb")
-    return list(model.operation_model("CreateTable").input_shape.members)
+    return list(_create_table_shape().members)
+
+
+def disallowed_values(request: dict) -> list[tuple[str, str, list[str]]]:
+    """(path, value, allowed values) for each string in ``request`` that DynamoDB's model lists choices for
+    and the value is not one of them. moto checks few of these; real DynamoDB rejects them all."""
+    found = []
+
+    def walk(shape, value, path):
+        if shape.type_name == "structure" and type(value) is dict:
+            for key, item in value.items():
+                if key in shape.members:
+                    walk(shape.members[key], item, f'{path}["{key}"]')
+        elif shape.type_name == "list" and type(value) is list:
+            for index, item in enumerate(value):
+                walk(shape.member, item, f"{path}[{index}]")
+        elif shape.type_name == "string" and shape.enum and type(value) is str and value not in shape.enum:
+            found.append((path, value, list(shape.enum)))
+
+    walk(_create_table_shape(), request, "")
+    return found
 
 
 @dataclass(frozen=True)
@@ -109,23 +132,29 @@ def simulate(table_request: dict, changes: list[StockChange]) -> TableSimulation
         stream_arn = outcome.description.get("LatestStreamArn")
         if not stream_arn or not changes:
             return outcome
-        name = outcome.description["TableName"]
-        for change in changes:
-            if change.action == "put":
-                dynamodb.put_item(TableName=name, Item={
-                    "ProductID": {"S": change.product_id},
-                    "Stock": {"N": str(change.stock)},
-                    "Name": {"S": f"Product {change.product_id}"},
-                })
-            else:
-                dynamodb.update_item(
-                    TableName=name,
-                    Key={"ProductID": {"S": change.product_id}},
-                    UpdateExpression="SET Stock = :stock",
-                    ExpressionAttributeValues={":stock": {"N": str(change.stock)}},
-                )
-        outcome.records = _read_stream(stream_arn)
+        try:
+            _write(dynamodb, outcome.description["TableName"], changes)
+            outcome.records = _read_stream(stream_arn)
+        except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
+            outcome.error = f"{type(error).__name__}: {error}"
     return outcome
+
+
+def _write(dynamodb, name: str, changes: list[StockChange]) -> None:
+    for change in changes:
+        if change.action == "put":
+            dynamodb.put_item(TableName=name, Item={
+                "ProductID": {"S": change.product_id},
+                "Stock": {"N": str(change.stock)},
+                "Name": {"S": f"Product {change.product_id}"},
+            })
+        else:
+            dynamodb.update_item(
+                TableName=name,
+                Key={"ProductID": {"S": change.product_id}},
+                UpdateExpression="SET Stock = :stock",
+                ExpressionAttributeValues={":stock": {"N": str(change.stock)}},
+            )
 
 
 def as_lambda_delivers(record: dict, stream_arn: str) -> dict:

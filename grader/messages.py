@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 import difflib
 
-from .values import kind_of, show
+from .values import article, kind_of, show
 
 # --- when the file could not run ------------------------------------------------------------------
 
@@ -32,8 +32,13 @@ NETWORK_USED = ("Your code tried to connect to the network ({targets}). The grad
                 "and never lets it reach AWS: this exercise only builds Python values, it makes no AWS calls.")
 
 
+def _network_targets(targets: list[str]) -> str:
+    # The child's AWS endpoints all point at 127.0.0.1:9, so a connection there is an AWS call.
+    return ", ".join(sorted({"an AWS service" if "127.0.0.1" in target else target for target in targets})[:3])
+
+
 def network_used(display: str, targets: list[str]) -> str:
-    return f"In {display}: " + NETWORK_USED.format(targets=", ".join(sorted(set(targets))[:3]))
+    return f"In {display}: " + NETWORK_USED.format(targets=_network_targets(targets))
 
 
 def forked(display: str) -> str:
@@ -54,7 +59,7 @@ def exception(event: dict, display: str, absolute: str, network: list) -> str:
     where = "while running your file" if event["phase"] == "module" else "inside process_event"
     lines = [f"{display} raised {event['type']} {where}."]
     if network:
-        lines.append(network_used(display, network))
+        lines.append(NETWORK_USED.format(targets=_network_targets(network)))
     elif event["type"] in EXCEPTION_EXPLANATIONS:
         lines.append(EXCEPTION_EXPLANATIONS[event["type"]])
     lines.append("What Python said:")
@@ -71,7 +76,7 @@ def syntax_error(event: dict, display: str, absolute: str) -> str:
     else:
         why = ("Python could not read your file, so none of it ran. Look at the line below (and the one "
                "before it) for a missing bracket, quote, comma or colon.")
-    return f"{display} has a {kind}{line}. {why}\n{_indent(_relative(event['formatted'], display, absolute).rstrip())}"
+    return f"{display} has {article(kind)} {kind}{line}. {why}\n{_indent(_relative(event['formatted'], display, absolute).rstrip())}"
 
 
 def not_utf8(display: str, line: int) -> str:
@@ -156,14 +161,22 @@ def wrong_type(where: str, kind: type, value) -> str:
     return text
 
 
-def missing_key(container: str, key: str, table: dict) -> str:
+def missing_key(container: str, key: str, table: dict, unknown: list[str]) -> str:
+    """``unknown``: the keys of ``table`` that DynamoDB does not know (perhaps meant to be ``key``)."""
     keys = [k for k in table if isinstance(k, str)]
     near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     text = f'{container} has no "{key}" key.'
     if near:
-        text += f' It has "{near[0]}": keys must be spelled exactly "{key}".'
+        return text + f' It has "{near[0]}": keys must be spelled exactly "{key}".'
+    if unknown:
+        return text + f' It has "{unknown[0]}", which DynamoDB does not know: write "{key}" instead.'
     if key == "StreamSpecification":
-        text += " The stream settings must be inside products_table, not in a separate variable."
+        loose = [k for k in ("StreamEnabled", "StreamViewType") if k in table]
+        if loose:
+            text += (f" {' and '.join(loose)} must go inside it: "
+                     '"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}.')
+        else:
+            text += " The stream settings must be inside products_table, not in a separate variable."
     return text
 
 
@@ -221,6 +234,15 @@ def wrong_attribute_type(attribute_type) -> str:
     if isinstance(attribute_type, str) and attribute_type.lower() in ("string", "str", "s"):
         return 'Attribute types are one capital letter: "S" for string, "N" for number, "B" for binary.'
     return 'Product ids like "P123" are strings, and DynamoDB\'s code for string is "S".'
+
+
+def value_not_allowed(value: str, allowed: list[str]) -> str:
+    text = f"DynamoDB does not allow {show(value)} here."
+    if value.upper().replace("-", "_") in allowed:
+        return text + f' These values are written in capitals: "{value.upper().replace("-", "_")}".'
+    if value.upper().replace("-", "_") == "ON_DEMAND":
+        return text + ' On-demand billing is called "PAY_PER_REQUEST" in the API.'
+    return text + f" It allows {', '.join(allowed)}."
 
 
 def create_table_rejected(error: str | None) -> str:
@@ -365,7 +387,7 @@ def wrong_attribute(name: str, expected: dict, found) -> str:
         return 'DynamoDB sends numbers as strings: write {"N": "50"}, with quotes around 50.'
     if not isinstance(found, dict):
         return (f"In DynamoDB's format each attribute is a small dict naming its type: {show(expected)}, "
-                f"not a bare {kind_of(found)}.")
+                f"not {kind_of(found)} on its own.")
     return f"{name} must be {show(expected)} in DynamoDB's format (S for string, N for number)."
 
 

@@ -10,6 +10,7 @@ from .failures import CheckFailed, RunProblem
 from .manifest import Step
 from .sandbox import wire
 from .sandbox.runner import Ending, LearnerProcess
+from .values import same
 
 MISSING, NOT_STARTED, STARTED = "missing", "not_started", "started"
 
@@ -124,12 +125,14 @@ class StepRun:
             raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
         return wire.decode(report["values"][name])
 
-    def module_called(self, function: str, argument_name: str) -> list:
-        """What ``function(argument_name)`` returned each time the module itself called it."""
+    def module_called(self, argument_name: str) -> list:
+        """What the traced function (process_event) returned each time the module itself called it with
+        the value of ``argument_name`` (or an exact copy of it)."""
+        argument = self.value(argument_name)
         return [
             wire.decode(call["returned"])
             for call in self._module_report()["traced_calls"]
-            if argument_name in call["args_are"]
+            if len(call["args"]) == 1 and same(wire.decode(call["args"][0]), argument)
         ]
 
     # --- calling the learner's function ---------------------------------------------------------

@@ -31,7 +31,16 @@ def kind_of(value) -> str:
     if isinstance(value, decimal.Decimal):
         return "a Decimal"
     name = type(value).__name__
-    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+    return f"{article(name)} {name}"
+
+
+def describe(value) -> str:
+    """'a str: 'P123'' — the kind of a value, then the value; just 'None' for None."""
+    return "None" if value is None else f"{kind_of(value)}: {show(value)}"
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def show(value, limit: int = 160) -> str:

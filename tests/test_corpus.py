@@ -5,6 +5,7 @@ Each corpus file is a whole step file, as a learner would hand it in, headed by 
     # step: 2                       the step it is graded as
     # status: failed                wrong answers only: the status the grader must give
     # message: NEW_IMAGE records    wrong answers only: words the message must contain (one or more lines)
+    # time-limit: 2                 optional: seconds the file may run (for answers that never finish)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Case:
     step: int = 0
     status: str = "passed"
     messages: list[str] = field(default_factory=list)
+    time_limit: float | None = None
 
 
 def _cases(kind: str) -> list[Case]:
@@ -39,6 +41,8 @@ def _cases(kind: str) -> list[Case]:
                 case.status = value
             elif key == "message":
                 case.messages.append(value)
+            elif key == "time-limit":
+                case.time_limit = float(value)
         assert case.step, f"{path.name} has no '# step: N' header"
         cases.append(case)
     return cases
@@ -62,7 +66,7 @@ def test_right_answer_passes(case, grade_source):
 @pytest.mark.parametrize("case", WRONG, ids=[case.path.stem for case in WRONG])
 def test_wrong_answer_fails_at_its_step_and_says_why(case, grade_source):
     assert case.messages, f"{case.path.name} must say which words the message needs ('# message: ...')"
-    result = grade_source(case.step, case.path.read_bytes())
+    result = grade_source(case.step, case.path.read_bytes(), time_limit=case.time_limit)
     assert result.status == case.status, result.message
     if case.status == "failed":
         assert result.first_failure.first_step == case.step, (

@@ -12,7 +12,7 @@ from grader import aws, messages
 from grader.failures import CheckFailed
 from grader.sandbox.wire import FunctionInfo
 from grader.steprun import StepRun
-from grader.values import kind_of, show
+from grader.values import describe, show
 
 STREAM_ARN = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
 
@@ -21,7 +21,7 @@ def _expect_type(run: StepRun, where: str, value, kind: type, example: str):
     if type(value) is not kind:
         raise CheckFailed(run.where(where), messages.wrong_type(where, kind, value),
                           expected=f"{'an' if kind.__name__[0] in 'aeiou' else 'a'} {kind.__name__}, like {example}",
-                          found=f"{kind_of(value)}: {show(value)}")
+                          found=describe(value))
     return value
 
 
@@ -34,7 +34,9 @@ def table_key(run: StepRun, key: str, kind: type, example: str):
     """products_table[key], which must be present and of type ``kind``."""
     table = products_table(run)
     if key not in table:
-        raise CheckFailed(run.where("products_table"), messages.missing_key("products_table", key, table),
+        unknown = [k for k in table if isinstance(k, str) and k not in aws.create_table_parameters()
+                   and k not in ("StreamEnabled", "StreamViewType")]
+        raise CheckFailed(run.where("products_table"), messages.missing_key("products_table", key, table, unknown),
                           expected=f'a key "{key}"', found=f"the keys {show(list(table))}")
     return _expect_type(run, f'products_table["{key}"]', table[key], kind, example)
 
@@ -62,7 +64,7 @@ def process_event(run: StepRun) -> FunctionInfo:
     if not isinstance(function, FunctionInfo):
         raise CheckFailed(run.where("process_event"), messages.NOT_A_FUNCTION,
                           expected="a function: def process_event(record): ...",
-                          found=f"{kind_of(function)}: {show(function)}")
+                          found=describe(function))
     return function
 
 

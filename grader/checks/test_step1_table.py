@@ -2,6 +2,8 @@
 
 import difflib
 
+import pytest
+
 from grader import aws, messages
 from grader.checks.answers import list_of_dicts, products_table, table_key, table_simulation
 from grader.failures import CheckFailed
@@ -17,6 +19,7 @@ def test_products_table_is_a_dict(run):
     products_table(run)
 
 
+@pytest.mark.dynamodb
 def test_only_keys_that_create_table_knows(run):
     known = aws.create_table_parameters()
     for key in products_table(run):
@@ -77,6 +80,14 @@ def test_attribute_definitions_declare_product_id_as_a_string(run):
                           messages.wrong_attribute_type(attribute_type), expected=show("S"), found=show(attribute_type))
 
 
+@pytest.mark.dynamodb
+def test_only_values_that_dynamodb_allows(run):
+    for path, value, allowed in aws.disallowed_values(products_table(run)):
+        raise CheckFailed(run.where("products_table" + path), messages.value_not_allowed(value, allowed),
+                          expected=" or ".join(show(a) for a in allowed), found=show(value))
+
+
+@pytest.mark.dynamodb
 def test_dynamodb_accepts_the_table(grading, run):
     simulation = table_simulation(grading, run)
     if not simulation.accepted:

@@ -1,9 +1,11 @@
 """Step 2: a NEW_AND_OLD_IMAGES stream on products_table, and stream_arn. moto checks none of it."""
 
+import pytest
+
 from grader import messages
 from grader.checks.answers import STREAM_ARN, stream_specification, table_simulation
 from grader.failures import CheckFailed
-from grader.values import first_difference, kind_of, show
+from grader.values import describe, first_difference, show
 
 FIRST_STEP = 2
 
@@ -24,7 +26,7 @@ def test_stream_is_enabled(run):
     if enabled is not True:
         raise CheckFailed(run.where('products_table["StreamSpecification"]["StreamEnabled"]'),
                           messages.stream_not_enabled(enabled), expected="True (a bool, without quotes)",
-                          found=f"{kind_of(enabled)}: {show(enabled)}" if enabled != "(missing)" else "nothing")
+                          found=describe(enabled) if enabled != "(missing)" else "nothing")
 
 
 def test_stream_view_type_is_new_and_old_images(run):
@@ -39,12 +41,13 @@ def test_stream_arn_is_the_given_string(run):
     arn = run.value("stream_arn")
     if type(arn) is not str:
         raise CheckFailed(run.where("stream_arn"), messages.ARN_NOT_A_STRING, expected=show(STREAM_ARN),
-                          found=f"{kind_of(arn)}: {show(arn)}")
+                          found=describe(arn))
     if arn != STREAM_ARN:
         raise CheckFailed(run.where("stream_arn"), messages.arn_differs(arn, STREAM_ARN, first_difference(arn, STREAM_ARN)),
                           expected=show(STREAM_ARN, 200), found=show(arn, 200))
 
 
+@pytest.mark.dynamodb
 def test_dynamodb_reports_a_stream_on_the_table(grading, run):
     simulation = table_simulation(grading, run)
     if not simulation.accepted:

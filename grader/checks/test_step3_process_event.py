@@ -1,11 +1,19 @@
 """Step 3: process_event(record) on real stream records from the learner's own table in moto."""
 
+import pytest
+
 from grader import messages
 from grader.checks.answers import process_event, stream_cases
 from grader.failures import CheckFailed
-from grader.values import kind_of, same, show
+from grader.values import describe, kind_of, same, show
 
 FIRST_STEP = 3
+POSITIONAL = ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
+
+
+def _parameter(param: dict) -> str:
+    prefix = {"VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(param["kind"], "")
+    return prefix + param["name"] + ("=..." if param["has_default"] else "")
 
 
 def test_process_event_is_a_function(run):
@@ -14,9 +22,8 @@ def test_process_event_is_a_function(run):
 
 def test_process_event_takes_one_record_parameter(run):
     params = process_event(run).params
-    required = [p for p in params if not p["has_default"] and p["kind"] not in ("VAR_POSITIONAL", "VAR_KEYWORD")]
-    if len(required) != 1 or required[0]["name"] != "record" or required[0]["kind"] == "KEYWORD_ONLY":
-        found = "def process_event(" + ", ".join(p["name"] for p in params) + ")"
+    if len(params) != 1 or params[0]["name"] != "record" or params[0]["kind"] not in POSITIONAL:
+        found = "def process_event(" + ", ".join(_parameter(p) for p in params) + "):"
         raise CheckFailed(run.where("process_event"), messages.ONE_RECORD_PARAMETER,
                           expected="def process_event(record):", found=found)
 
@@ -30,7 +37,7 @@ def _check_answer(run, change, record, answer, old_stock=None):
     expected = (change.product_id, change.stock)
     if type(returned) is not tuple:
         raise CheckFailed(where, messages.not_a_tuple(situation, returned),
-                          expected=f"a tuple {show(expected)}", found=f"{kind_of(returned)}: {show(returned)}")
+                          expected=f"a tuple {show(expected)}", found=describe(returned))
     if len(returned) != 2:
         raise CheckFailed(where, messages.tuple_length(situation, len(returned)),
                           expected=show(expected), found=show(returned))
@@ -52,14 +59,17 @@ def _check_answer(run, change, record, answer, old_stock=None):
         raise CheckFailed(where, messages.wrong_values(situation, hint), expected=show(expected), found=show(returned))
 
 
+@pytest.mark.dynamodb
 def test_insert_record_gives_product_id_and_stock(grading, run):
     _check_answer(run, *stream_cases(grading, run)[0])
 
 
+@pytest.mark.dynamodb
 def test_stock_of_zero(grading, run):
     _check_answer(run, *stream_cases(grading, run)[1])
 
 
+@pytest.mark.dynamodb
 def test_modify_record_reads_the_new_image(grading, run):
     cases = stream_cases(grading, run)
     for index, old_index in ((2, 1), (4, 0)):
@@ -67,10 +77,12 @@ def test_modify_record_reads_the_new_image(grading, run):
         _check_answer(run, change, record, answer, old_stock=cases[old_index][0].stock)
 
 
+@pytest.mark.dynamodb
 def test_very_large_stock(grading, run):
     _check_answer(run, *stream_cases(grading, run)[3])
 
 
+@pytest.mark.dynamodb
 def test_record_as_lambda_delivers_it(grading, run):
     _check_answer(run, *stream_cases(grading, run)[5], old_stock=50)
 

@@ -2,7 +2,7 @@
 
 from grader import messages
 from grader.failures import CheckFailed
-from grader.values import kind_of, same, show
+from grader.values import describe, same, show
 
 FIRST_STEP = 4
 
@@ -22,7 +22,7 @@ def _new_image(run) -> dict:
             path += f'["{key}"]'
         if type(value) is not dict:
             raise CheckFailed(run.where(path), messages.level_not_a_dict(path), expected="a dict",
-                              found=f"{kind_of(value)}: {show(value)}")
+                              found=describe(value))
     return value
 
 
@@ -40,7 +40,7 @@ def test_sample_record_is_a_dict(run):
     value = run.value("sample_record")
     if type(value) is not dict:
         raise CheckFailed(run.where("sample_record"), messages.level_not_a_dict("sample_record"),
-                          expected=EXAMPLE, found=f"{kind_of(value)}: {show(value)}")
+                          expected=EXAMPLE, found=describe(value))
 
 
 def test_sample_record_nests_dynamodb_new_image(run):
@@ -59,12 +59,12 @@ def test_result_is_p123_and_50(run):
     result = run.value("result")
     if not same(result, EXPECTED_RESULT):
         raise CheckFailed(run.where("result"), messages.wrong_result(result),
-                          expected=show(EXPECTED_RESULT), found=f"{kind_of(result)}: {show(result)}")
+                          expected=show(EXPECTED_RESULT), found=describe(result))
 
 
 def test_result_comes_from_calling_process_event(run):
     result = run.value("result")
-    returned = run.module_called("process_event", "sample_record")
+    returned = run.module_called("sample_record")
     if not returned:
         raise CheckFailed(run.where("result"), messages.PROCESS_EVENT_NOT_CALLED,
                           expected="result = process_event(sample_record)")

@@ -106,12 +106,21 @@ def _block_network(attempts: list) -> None:
     socket.getaddrinfo = lambda host, *rest, **kw: refuse(None, host)
 
 
-def _describe_exception(error: BaseException, phase: str) -> dict:
-    tb = error.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == HARNESS_FILE:
-        tb = tb.tb_next
+def _learner_traceback(error: BaseException, path: str) -> str:
+    """The traceback as the learner needs it: the frames of their own file, then the error itself
+    (no harness frames, no library internals, no chained exceptions from inside libraries)."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
+    if not frames:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != HARNESS_FILE][-3:]
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(error), error)
+    return "".join(lines)
+
+
+def _describe_exception(error: BaseException, phase: str, path: str) -> dict:
     try:
-        formatted = "".join(traceback.format_exception(type(error), error, tb))
+        formatted = _learner_traceback(error, path)
     except BaseException:  # noqa: BLE001 - a learner's exception may break its own __str__
         formatted = f"{type(error).__name__} (its message could not be shown)\n"
     try:
@@ -154,18 +163,23 @@ def _compile(path: str):
                       "formatted": str(error)}
 
 
-def _tracer_for(function_name: str, path: str, calls: list):
-    """A sys.settrace hook that records what each call of the learner's ``function_name`` returns."""
+MAX_TRACED_CALLS = 200
+
+
+def _tracer_for(path: str, calls: list):
+    """A sys.settrace hook recording (code, arguments, returned value) for calls of the learner's functions,
+    so the grader can tell whether a variable holds what a call returned."""
 
     def trace(frame, event, arg):
         code = frame.f_code
-        if event != "call" or code.co_name != function_name or code.co_filename != path:
+        if event != "call" or code.co_filename != path or len(calls) >= MAX_TRACED_CALLS:
             return None
         arguments = [frame.f_locals.get(name) for name in code.co_varnames[: code.co_argcount]]
+        frame.f_trace_lines = False
 
         def on_return(frame, event, arg):
             if event == "return":
-                calls.append((arguments, arg))
+                calls.append((code, arguments, arg))
             return on_return
 
         return on_return
@@ -185,21 +199,20 @@ def _wait_for_threads(channel: _Channel) -> None:
             thread.join()
 
 
-def _module_report(namespace: dict, names: list, calls: list, network: list) -> dict:
+def _module_report(namespace: dict, names: list, traced_function: str, calls: list, network: list) -> dict:
     values = {name: wire.encode(namespace[name]) for name in names if name in namespace}
     defined = sorted(name for name in namespace if isinstance(name, str) and not name.startswith("__"))
+    target = getattr(namespace.get(traced_function), "__code__", None)
     traced = [
-        {
-            "args_are": [n for n, v in namespace.items() if isinstance(n, str) and any(v is a for a in arguments)],
-            "returned": wire.encode(returned),
-        }
-        for arguments, returned in calls[:20]
-    ]
+        {"args": [wire.encode(a) for a in arguments], "returned": wire.encode(returned)}
+        for code, arguments, returned in calls
+        if code is target
+    ][:20]
     return {"event": "module_done", "values": values, "defined": defined[:300], "traced_calls": traced,
             "network": network}
 
 
-def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list) -> bool:
+def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, path: str) -> bool:
     """Make each call and report it; False if the learner's code ended the process."""
     for index, call in enumerate(calls):
         function = namespace.get(call["function"])
@@ -213,7 +226,7 @@ def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list) 
             channel.send({"event": "memory", "phase": "call", "index": index})
             return False
         except BaseException as error:  # noqa: BLE001 - anything the learner's function raises
-            channel.send(dict(_describe_exception(error, "call"), index=index, network=network))
+            channel.send(dict(_describe_exception(error, "call", path), index=index, network=network))
             continue
         channel.send({"event": "call_done", "index": index, "returned": wire.encode(returned), "network": network})
     return True
@@ -239,7 +252,7 @@ def main() -> None:
     forks: list = []
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_parent=lambda: forks.append(1))
-    sys.settrace(_tracer_for(request.get("trace_function") or "", path, calls))
+    sys.settrace(_tracer_for(path, calls))
     try:
         exec(code, namespace)
     except SystemExit as error:
@@ -249,12 +262,12 @@ def main() -> None:
         channel.send({"event": "memory", "phase": "module"})
         return
     except BaseException as error:  # noqa: BLE001 - anything the learner's module raises
-        channel.send(dict(_describe_exception(error, "module"), network=network))
+        channel.send(dict(_describe_exception(error, "module", path), network=network))
         return
     finally:
         sys.settrace(None)
     _wait_for_threads(channel)
-    report = _module_report(namespace, request["names"], calls, network)
+    report = _module_report(namespace, request["names"], request.get("trace_function") or "", calls, network)
     report["forked"] = bool(forks)
     channel.send(report)
 
@@ -262,7 +275,7 @@ def main() -> None:
         request = channel.receive()
         if not request:
             return
-        if not _make_calls(channel, namespace, request["calls"], network):
+        if not _make_calls(channel, namespace, request["calls"], network, path):
             return
         channel.send({"event": "calls_done"})
 

@@ -1,0 +1,12 @@
+# step: 2
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+}
+
+products_table.update(
+    {"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}}
+)
+
+stream_arn = 'arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000'

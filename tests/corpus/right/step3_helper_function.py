@@ -1,0 +1,22 @@
+# step: 3
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def attribute_value(image, name, type_code):
+    """Take the plain value out of DynamoDB's {"S": ...} / {"N": ...} wrapper."""
+    return image[name][type_code]
+
+
+def process_event(record):
+    image = record["dynamodb"]["NewImage"]
+    product_id = attribute_value(image, "ProductID", "S")
+    stock = int(attribute_value(image, "Stock", "N"))
+    return (product_id, stock)

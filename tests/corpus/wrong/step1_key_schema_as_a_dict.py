@@ -1,0 +1,10 @@
+# step: 1
+# status: failed
+# message: products_table["KeySchema"] must be a list, but it is a dict
+# message: put the entries in square brackets
+products_table = {
+    "TableName": "Products",
+    "KeySchema": {"AttributeName": "ProductID", "KeyType": "HASH"},
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}

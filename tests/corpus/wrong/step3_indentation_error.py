@@ -1,0 +1,21 @@
+# step: 3
+# status: error
+# message: has an IndentationError on line 20
+# message: Indent with 4 spaces
+
+
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def process_event(record):
+    new_image = record["dynamodb"]["NewImage"]
+      product_id = new_image["ProductID"]["S"]
+    return (product_id, int(new_image["Stock"]["N"]))

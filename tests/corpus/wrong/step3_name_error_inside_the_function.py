@@ -1,0 +1,20 @@
+# step: 3
+# status: failed
+# message: It raised an error instead of returning.
+# message: raised NameError inside process_event
+# message: Python met a name it does not know
+# message: name 'newimage' is not defined
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def process_event(record):
+    new_image = record["dynamodb"]["NewImage"]
+    return (new_image["ProductID"]["S"], int(newimage["Stock"]["N"]))

@@ -1,0 +1,21 @@
+# step: 3
+# status: failed
+# message: The stock must be an int, but it is a Decimal.
+# message: A Decimal equals an int in comparisons but is not one
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+from decimal import Decimal
+
+
+def process_event(record):
+    new_image = record["dynamodb"]["NewImage"]
+    return (new_image["ProductID"]["S"], Decimal(new_image["Stock"]["N"]))
