@@ -158,7 +158,7 @@ class StepRun:
                 self.network.extend(event.get("network", []))
                 answers.append({"exception": event, "text": self._exception_text(event)})
             else:
-                problem = self._describe(event, "call", call_index=len(answers), function=function)
+                problem = self._describe(event, "call", function=function)
                 self._problem = problem
                 raise problem
         self._calls[key] = answers
@@ -169,7 +169,8 @@ class StepRun:
     def _exception_text(self, event: dict) -> str:
         return messages.exception(event, self.display, str(self.file.resolve()), self.network)
 
-    def _describe(self, event, phase: str, call_index: int | None = None, function: str | None = None) -> RunProblem:
+    def _describe(self, event, phase: str, function: str | None = None) -> RunProblem:
+        self._process.settle()  # the run is over; its output must be complete before we quote it
         output = self._process.output
         if isinstance(event, Ending):
             if event.kind == "timeout":

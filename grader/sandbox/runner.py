@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import wire
@@ -62,10 +62,26 @@ class Ending:
     signal_name: str | None = None
 
 
-@dataclass
-class Timeline:
-    started: float = field(default_factory=time.monotonic)
-    phase_started: float = field(default_factory=time.monotonic)
+class Budget:
+    """The learner's code gets ``time_limit`` seconds in all, across the module run and later calls.
+
+    Time counts while the learner's code is busy: from the start (or from a request for calls) until
+    its answer arrives. Time the grader spends on its own work in between is not charged."""
+
+    def __init__(self, time_limit: float):
+        self.left = time_limit
+        self.busy_since = time.monotonic()
+        self.last_answer = self.busy_since
+
+    def answered(self, when: float) -> None:
+        self.last_answer = when
+
+    def resume(self) -> None:
+        self.left -= max(self.last_answer - self.busy_since, 0)
+        self.busy_since = time.monotonic()
+
+    def remaining(self) -> float:
+        return max(self.busy_since + self.left - time.monotonic(), 0)
 
 
 def _child_environment() -> dict:
@@ -84,7 +100,7 @@ class LearnerProcess:
         self._output_chunks: list[bytes] = []
         self._output = Output()
         self._workdir = tempfile.mkdtemp(prefix="grader-run-")
-        self.timeline = Timeline()
+        self.budget = Budget(time_limit)
         popen_options = {"start_new_session": True} if IS_POSIX else {
             "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
         }
@@ -121,18 +137,18 @@ class LearnerProcess:
             pass  # the child is gone; next_event() reports how it ended
 
     def start_phase(self) -> None:
-        """Give the learner's code a fresh time limit (e.g. for the calls after the module ran)."""
-        self.timeline.phase_started = time.monotonic()
+        """The learner's code is busy again (e.g. with calls after the module ran): its clock runs again."""
+        self.budget.resume()
 
     def next_event(self) -> dict | Ending:
         """The child's next event, or how it ended if it sends none within the time limit."""
-        remaining = self.timeline.phase_started + self.time_limit - time.monotonic()
         try:
-            event = self._events.get(timeout=max(remaining, 0))
+            arrived, event = self._events.get(timeout=self.budget.remaining())
         except queue.Empty:
             self.stop()
             return Ending("timeout")
         if event is not None:
+            self.budget.answered(arrived)
             return event
         return self._ending()
 
@@ -164,8 +180,8 @@ class LearnerProcess:
                 break
             if not isinstance(event, dict) or "event" not in event:
                 break
-            self._events.put(event)
-        self._events.put(None)
+            self._events.put((time.monotonic(), event))
+        self._events.put((time.monotonic(), None))
         # Keep draining so a child that writes too much to the channel is never blocked forever.
         while stream.read(65536):
             pass
@@ -180,6 +196,11 @@ class LearnerProcess:
             if kept < OUTPUT_CAP:
                 self._output_chunks.append(chunk[: OUTPUT_CAP - kept])
             self._output.total_bytes += len(chunk)
+
+    def settle(self) -> None:
+        """Stop the learner's code and wait until everything it printed has been read."""
+        self.stop()
+        self._threads[1].join(timeout=2)
 
     @property
     def output(self) -> Output:
