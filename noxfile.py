@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["grade"]
+nox.options.sessions = ["grade"]  # `nox` alone grades
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+# What failed last time, for hints that grow (kept beside the environments, out of the learner's way).
+HINT_STATE = ".nox/grader-state.json"
 
 
 def install_once(session: nox.Session, *requirements: str) -> None:
@@ -43,7 +46,36 @@ def grader_arguments(posargs: list[str]) -> list[str]:
 def grade(session: nox.Session) -> None:
     """Grade your steps in steps/ (nox -s grade -- 3 grades step 3 only)."""
     install_once(session, *DEPENDENCIES)
-    session.run("python", "-m", "grader", *grader_arguments(session.posargs), success_codes=[0, 1])
+    session.run("python", "-m", "grader", "--state", HINT_STATE, *grader_arguments(session.posargs),
+                success_codes=[0, 1])
+
+
+@nox.session(python=None)
+def watch(session: nox.Session) -> None:
+    """Grade again each time you save a step file (Enter grades now, Ctrl-C quits)."""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.watch", "--state", HINT_STATE, *session.posargs)
+
+
+@nox.session(python=None)
+def hint(session: nox.Session) -> None:
+    """Show the hints for a step: nox -s hint -- 2"""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.hint", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def reset(session: nox.Session) -> None:
+    """Put a step's starter file back (asks first): nox -s reset -- 2 [--yes]"""
+    # Needs nothing but the standard library (and tomli, which nox brings on Python 3.10): no environment.
+    session.run(sys.executable, "-m", "grader.reset", *session.posargs, success_codes=[0, 1])
+
+
+@nox.session(python=None)
+def solution(session: nox.Session) -> None:
+    """Compare your file with the reference solution, once the step passes: nox -s solution -- 2"""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.solution", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session(python=None, default=False)

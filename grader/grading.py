@@ -30,7 +30,7 @@ PASSED, FAILED, ERROR, TIMEOUT, NOT_STARTED_STATUS, MISSING_STATUS = (
 @dataclass
 class CheckOutcome:
     step: int
-    check: str
+    check: str  # the test function's name without "test_"
     first_step: int  # the step whose checks module holds this check (for the hint)
     error: BaseException | None = None
 
@@ -44,6 +44,7 @@ class StepResult:
     hint: str = ""
     tips: list[str] = field(default_factory=list)
     checks: list[CheckOutcome] = field(default_factory=list)
+    more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
 
     @property
     def passed(self) -> bool:
@@ -96,7 +97,7 @@ class GradingContext:
             return
         if call.when == "call" or (report.failed and call.when == "setup"):
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
-            self.outcomes.append(CheckOutcome(callspec.params["step"], item.originalname,
+            self.outcomes.append(CheckOutcome(callspec.params["step"], item.originalname.removeprefix("test_"),
                                               item.module.FIRST_STEP, error))
 
 
@@ -123,6 +124,8 @@ def run_checks(context: GradingContext) -> None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the grader's checks could not run (pytest exit code {int(code)}):\n{captured.getvalue()}")
 
@@ -148,7 +151,8 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         first = failures[0]
         if isinstance(first.error, CheckFailed):
             # A later step's file can break an earlier step's part: the hint of that part helps most.
-            result.hint = context.manifest.step(first.first_step).hint
+            origin = context.manifest.step(first.first_step)
+            result.hint, result.more_hint = origin.hint, origin.more_hints.get(first.check, "")
             result.status, result.message = FAILED, first.error.text
         elif isinstance(first.error, RunProblem):
             result.status, result.message = first.error.status, first.error.text

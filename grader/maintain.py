@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import shutil
 import sys
 import tempfile
@@ -20,22 +21,35 @@ from .manifest import KIT_DIR, ManifestError, load_manifest
 from .steprun import normalized_text
 
 
+def checks_by_step() -> dict[int, list[str]]:
+    """Each checks module's FIRST_STEP -> the names of its checks (test functions without "test_"),
+    read from the source so that nothing is imported."""
+    checks = {}
+    for path in sorted(CHECKS_DIR.glob("test_step*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        first_step = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                          and [getattr(t, "id", None) for t in node.targets] == ["FIRST_STEP"])
+        checks[first_step] = [node.name.removeprefix("test_") for node in tree.body
+                              if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    return checks
+
+
 def file_problems(manifest, kit: Path) -> list[str]:
     problems = []
-    first_steps = set()
-    for module in CHECKS_DIR.glob("test_step*.py"):
-        for line in module.read_text(encoding="utf-8").splitlines():
-            if line.startswith("FIRST_STEP = "):
-                first_steps.add(int(line.split("=")[1]))
+    checks = checks_by_step()
     listed = {step.file for step in manifest.steps}
     for step in manifest.steps:
+        if step.number not in checks:
+            problems.append(f"step {step.number}: no checks module in grader/checks has FIRST_STEP = {step.number}")
+        for check in set(checks.get(step.number, [])) - set(step.more_hints):
+            problems.append(f"step {step.number}: the check {check} has no hint in [steps.more_hints]")
+        for check in set(step.more_hints) - set(checks.get(step.number, [])):
+            problems.append(f"step {step.number}: [steps.more_hints] names {check}, which is not a check of this step")
         for folder in (kit / "steps", kit / "solutions", kit / "grader" / "starters"):
             if not (folder / step.file).is_file():
                 problems.append(f"step {step.number}: {folder.relative_to(kit) / step.file} is missing")
         if not step.title.strip() or not step.hint.strip():
             problems.append(f"step {step.number}: the manifest needs a title and a hint")
-        if step.number not in first_steps:
-            problems.append(f"step {step.number}: no checks module in grader/checks has FIRST_STEP = {step.number}")
         starter = normalized_text(step.starter)
         if starter is not None:
             if "# TODO" not in starter:

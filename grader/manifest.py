@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -30,6 +30,8 @@ class Step:
     hint: str
     time_limit: float
     memory_limit: int
+    # check name (the test function's name without "test_") -> a more specific hint
+    more_hints: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def starter(self) -> Path:
@@ -84,6 +86,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         names = _require(raw, "names", list, where)
         if not all(isinstance(name, str) and name.isidentifier() for name in names):
             raise ManifestError(f"{where}: 'names' must list Python variable names")
+        more_hints = raw.get("more_hints", {})
+        if not isinstance(more_hints, dict) or not all(isinstance(v, str) for v in more_hints.values()):
+            raise ManifestError(f"{where}: [steps.more_hints] must map check names to hint strings")
         time_limit = raw.get("time_limit", default_time)
         if not isinstance(time_limit, (int, float)) or time_limit <= 0:
             raise ManifestError(f"{where}: 'time_limit' must be a positive number of seconds")
@@ -96,6 +101,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 hint=_require(raw, "hint", str, where),
                 time_limit=float(time_limit),
                 memory_limit=int(raw.get("memory_limit", default_memory)),
+                more_hints=dict(more_hints),
             )
         )
     numbers = [step.number for step in steps]

@@ -417,8 +417,28 @@ def progress(passed: int, total: int) -> str:
     return f"{passed} / {total} steps"
 
 
-ALL_DONE = "All steps pass. Well done!"
 HINT_LABEL = "Hint:"
+MORE_HELP_LABEL = "More help:"
+
+
+def next_action(result) -> str:
+    if result.status == "not_started":
+        return f"Next: open {result.file}"
+    if result.status == "missing":
+        return f"Next: put {result.file} back with: nox -s reset -- {result.step.number}"
+    return f"Next: fix {result.file} as step {result.step.number} says above, save it, and grade again."
+
+
+COMPLETION = (
+    "All steps pass. Well done!\n"
+    "You built the heart of an event-driven inventory system: a Products table whose DynamoDB stream "
+    "records every change with the item before and after it, and a handler that turns each stream record "
+    "into (product_id, stock), tested on real records from a simulated stream.\n"
+    "Where to go next: run process_event as an AWS Lambda function with the stream as its event source; "
+    "store each change in an audit table; and read about at-least-once delivery, which is why stream "
+    "handlers must cope with seeing the same record twice. `nox -s solution -- N` shows the reference "
+    "solution of any step next to yours."
+)
 STATUS_WORDS = {
     "passed": "passed",
     "failed": "not yet",
@@ -427,3 +447,37 @@ STATUS_WORDS = {
     "not_started": "not started",
     "missing": "file missing",
 }
+
+
+# --- hint, reset, solution, watch -------------------------------------------------------------------
+
+def hint_step_passes(number: int) -> str:
+    return f"Step {number} passes. Compare with the reference solution: nox -s solution -- {number}"
+
+
+def reset_question(shown: str) -> str:
+    return f"Replace your work in {shown} with the starter? Your changes will be lost. [y/N] "
+
+
+def reset_kept(shown: str, number: int) -> str:
+    return f"Kept {shown} as it is. (To replace it without being asked: nox -s reset -- {number} --yes)"
+
+
+def reset_done(shown: str) -> str:
+    return f"Restored {shown} to its starter."
+
+
+def reset_nothing_to_do(shown: str) -> str:
+    return f"{shown} is already the starter: nothing to do."
+
+
+def solution_locked(number: int) -> str:
+    return (f"Step {number} does not pass yet, so its solution stays hidden: you learn more by getting there. "
+            f"Here is the hint (and `nox -s hint -- {number}` gives one for what fails now).")
+
+
+SOLUTION_SAME = "Your file is the reference solution, line for line."
+WATCHING = "Watching {target}: save a step file to grade again · Enter: grade now · q then Enter, or Ctrl-C: quit"
+GRADING = "Grading..."
+STOPPED_WATCHING = "Stopped watching."
+

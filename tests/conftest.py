@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,10 @@ def solutions_copy(tmp_path) -> Path:
     return folder
 
 
-def run_cli(*args: str, cwd: Path = KIT, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = KIT, timeout: float = 120, encoding: str = "utf-8",
+            module: str = "grader") -> subprocess.CompletedProcess:
     """`python -m grader ARGS` in a real subprocess, as a learner or instructor runs it."""
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout, stdin=subprocess.DEVNULL)
+    environment = {**os.environ, "PYTHONIOENCODING": encoding}
+    environment.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True, text=True,
+                          encoding=encoding, timeout=timeout, stdin=subprocess.DEVNULL, env=environment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,8 +11,11 @@ from conftest import KIT, MANIFEST
 
 
 def nox(*args: str) -> subprocess.CompletedProcess:
+    # With --no-venv, the session's `python` is the first on PATH: make it this one.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     return subprocess.run([sys.executable, "-m", "nox", "--no-venv", "-f", str(KIT / "noxfile.py"), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PATH": path})
 
 
 def test_grade_is_the_default_session_and_grades_a_folder(tmp_path):

@@ -1,0 +1,35 @@
+"""`python -m grader.hint N` (`nox -s hint -- N`): the hints for step N, and one for what fails now."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.text import Text
+
+from . import messages, options, screen
+from .grading import grade
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = options.Parser(prog="python -m grader.hint", description="Show the hints for one step.")
+    parser.add_argument("step", type=int, help="the step number")
+    options.add_target(parser)
+    args = parser.parse_args(argv)
+    manifest = options.manifest()
+    step = options.step(manifest, args.step)
+    target = options.target(args.target)
+    console = screen.make_console()
+    console.print(Text(f"Step {step.number}: {step.title}", "bold"))
+    console.print(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), step.hint))
+    (result,) = grade(manifest, target, [step.number])
+    if result.passed:
+        console.print(messages.hint_step_passes(step.number))
+    elif result.more_hint:
+        console.print(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint))
+    else:
+        console.print(messages.next_action(result))
+    return options.EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(options.run(main, "hint"))

@@ -1,0 +1,57 @@
+"""Command-line pieces shared by the grader's commands: one-line errors and exit codes, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .manifest import KIT_DIR, Manifest, ManifestError, Step, load_manifest
+
+EXIT_OK, EXIT_NOT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_TARGET = KIT_DIR / "steps"
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", type=Path, default=DEFAULT_TARGET,
+                        help="folder of step files (default: steps/ next to the grader)")
+
+
+def manifest() -> Manifest:
+    try:
+        return load_manifest()
+    except ManifestError as error:
+        raise UsageError(str(error)) from None
+
+
+def target(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a folder of step files")
+    return path.resolve()
+
+
+def step(manifest: Manifest, number: int) -> Step:
+    if number not in manifest.numbers:
+        raise UsageError(f"there is no step {number}; the steps are {manifest.numbers[0]} to {manifest.numbers[-1]}")
+    return manifest.step(number)
+
+
+def run(main, prog: str, argv: list[str] | None = None) -> int:
+    """Run ``main(argv)``, turning a UsageError or Ctrl-C into one line and an exit status."""
+    try:
+        return main(argv)
+    except UsageError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED

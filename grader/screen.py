@@ -1,0 +1,121 @@
+"""What a person sees: the step results drawn with rich.
+
+Colour and a progress bar on a terminal; plain, unwrapped text when piped or redirected; no colour
+when NO_COLOR is set (rich honours it). On a terminal, lines wrap to its width, 80 columns included.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from . import messages
+from .grading import NOT_STARTED_STATUS, StepResult
+from .steprun import display_path
+
+SYMBOLS = {"passed": "✓", "not_started": "○", "other": "✗"}
+ASCII_SYMBOLS = {"passed": "OK", "not_started": "--", "other": "X "}
+STYLES = {"passed": "green", "not_started": "dim", "other": "red"}
+INDENT = (0, 0, 0, 4)
+
+
+def make_console(file=None) -> Console:
+    file = file or sys.stdout
+    console = Console(file=file, highlight=False, emoji=False)
+    if not console.is_terminal:
+        console.soft_wrap = True  # a file or a pipe gets whole lines, whatever their length
+    return console
+
+
+def _symbols(console: Console) -> dict:
+    try:
+        ("".join(SYMBOLS.values()) + "━").encode(console.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_SYMBOLS
+    return SYMBOLS
+
+
+def _message(text: str) -> Text:
+    styled = Text()
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        style = "green" if stripped.startswith("expected:") else "red" if stripped.startswith("found:") else ""
+        styled.append(line + "\n", style)
+    styled.rstrip()
+    return styled
+
+
+def _indented(text: Text, console: Console):
+    if console.is_terminal:
+        return Padding(text, INDENT)  # wraps within the terminal and keeps the indent
+    indented = Text()
+    for line in text.split("\n"):
+        indented.append("    ")
+        indented.append_text(line)
+        indented.append("\n")
+    indented.rstrip()
+    return indented
+
+
+def _step_block(result: StepResult, symbols: dict, explain: bool, grown: bool, console: Console) -> list:
+    kind = result.status if result.status in ("passed", "not_started") else "other"
+    line = Text.assemble((f"{symbols[kind]} ", STYLES[kind]), (f"Step {result.step.number}: {result.step.title}", "bold"),
+                         (f" ({messages.STATUS_WORDS[result.status]})", STYLES[kind]))
+    parts = [line]
+    if explain:
+        parts.append(_indented(_message(result.message), console))
+        parts.append(_indented(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), result.hint), console))
+        if grown:
+            parts.append(_indented(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint),
+                                   console))
+    return parts
+
+
+def _progress(passed: int, total: int, console: Console) -> Table | Text:
+    words = Text(messages.progress(passed, total), "bold")
+    if not console.is_terminal:
+        return words
+    grid = Table.grid(padding=(0, 2))
+    grid.add_row(ProgressBar(total=total, completed=passed, width=min(40, max(console.width - 20, 10))), words)
+    return grid
+
+
+def shown_folder(path: Path) -> str:
+    return display_path(path).rstrip("/\\") + "/"
+
+
+def render(results: list[StepResult], console: Console, *, grown: set[int] = frozenset(),
+           all_steps: int | None = None, explain_first_only: bool = False) -> None:
+    """Print one line per step, the first failure of each failed step with its hint, what to do next,
+    and the progress line. ``grown``: steps whose check failed again (they get the specific hint).
+    ``explain_first_only``: explain only the first step that does not pass (watch mode)."""
+    symbols = _symbols(console)
+    blocks = []
+    explained_not_started = explained_one = False
+    for result in results:
+        explain = not result.passed and (result.status != NOT_STARTED_STATUS or not explained_not_started)
+        explain = explain and not (explain_first_only and explained_one)
+        explained_one |= explain
+        explained_not_started |= explain and result.status == NOT_STARTED_STATUS
+        blocks.extend(_step_block(result, symbols, explain, result.step.number in grown, console))
+    for block in blocks:
+        console.print(block)
+    console.print()
+    tips = list(dict.fromkeys(tip for result in results for tip in result.tips))
+    for tip in tips:
+        console.print(Text(tip, "cyan"))
+    if tips:
+        console.print()
+    passed = sum(result.passed for result in results)
+    upcoming = next((result for result in results if not result.passed), None)
+    if upcoming is not None:
+        console.print(Text(messages.next_action(upcoming), "bold"))
+    elif len(results) == (all_steps or len(results)) and len(results) > 1:
+        console.print(Text(messages.COMPLETION, "green"))
+    console.print(_progress(passed, len(results), console))

@@ -1,0 +1,208 @@
+"""The learner's loop: watch mode in a real pseudo-terminal, and hint, reset and solution on copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import KIT, MANIFEST, run_cli
+
+STEP1, STEP2 = MANIFEST.step(1).file, MANIFEST.step(2).file
+
+
+@pytest.fixture
+def kit_copy(tmp_path):
+    """A learner's steps folder, untouched."""
+    folder = tmp_path / "steps"
+    shutil.copytree(KIT / "grader" / "starters", folder)
+    return folder
+
+
+class Terminal:
+    """A program running in a real pseudo-terminal of 80x30, read through a VT100 emulator (pyte)."""
+
+    def __init__(self, *args: str):
+        import pty
+
+        import pyte
+
+        self.screen = pyte.Screen(80, 30)
+        self.stream = pyte.ByteStream(self.screen)
+        self.transcript = b""  # every byte the program wrote, for what flashes by too fast to see
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: becomes the program, with the pty as its terminal
+            os.environ.update({"COLUMNS": "80", "LINES": "30", "TERM": "xterm-256color"})
+            os.environ.pop("NO_COLOR", None)
+            os.execv(sys.executable, [sys.executable, *args])
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
+
+    expected_bytes, since = b"", 0
+
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, *words: str, timeout: float = 60) -> str:
+        """The screen once it shows all of ``words``."""
+        import select
+
+        deadline = time.monotonic() + timeout
+        while not all(word in self.text() for word in words) or self.expected_bytes not in self.transcript[self.since:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{self.text()}")
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:  # the program ended
+                    break
+                self.transcript += data
+                self.stream.feed(data)
+        self.expected_bytes, self.since = b"", 0
+        return self.text()
+
+    def wrote_after(self, marker: bytes) -> None:
+        """Make the next wait_for also wait until the program writes ``marker`` (from now on)."""
+        self.expected_bytes, self.since = marker, len(self.transcript)
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def exit_status(self, timeout: float = 20) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            self.wait_for(timeout=0.2)
+        os.kill(self.pid, signal.SIGKILL)
+        raise AssertionError("the program did not exit")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_watch_mode_grades_again_when_a_file_is_saved(kit_copy):
+    terminal = Terminal("-m", "grader.watch", "--target", str(kit_copy))
+    before = terminal.wait_for("0 / 4 steps", "Watching")
+    assert "○ Step 1: Create the DynamoDB Products table (not started)" in before
+    assert "Hint: Define products_table" in before
+    assert "Watching" in before and "Enter: grade now" in before
+    assert max(len(line) for line in before.splitlines()) <= 80
+
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
+    after = terminal.wait_for("1 / 4 steps", "Watching")
+    assert "✓ Step 1: Create the DynamoDB Products table (passed)" in after
+    assert "Hint: Update StreamSpecification" in after, "the current step is now step 2"
+    assert "Hint: Define products_table" not in after, "the screen was cleared"
+
+    (kit_copy / STEP2).write_text((KIT / "solutions" / STEP2).read_text().replace("NEW_AND_OLD_IMAGES", "NEW_IMAGE"))
+    broken = terminal.wait_for("(not yet)", "Watching")
+    assert "NEW_IMAGE records carry only the item after the change" in broken
+
+    terminal.wrote_after(b"Grading...")
+    terminal.type(b"\r")  # the manual re-run key, for file systems that send no change events
+    terminal.wait_for("1 / 4 steps", "Watching")
+
+    os.kill(terminal.pid, signal.SIGINT)  # Ctrl-C
+    assert "Stopped watching." in terminal.wait_for("Stopped watching.")
+    assert terminal.exit_status() == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_watch_mode_quits_on_q(kit_copy):
+    terminal = Terminal("-m", "grader.watch", "--target", str(kit_copy))
+    terminal.wait_for("0 / 4 steps")
+    terminal.type(b"q\r")
+    terminal.wait_for("Stopped watching.")
+    assert terminal.exit_status() == 0
+
+
+def test_hints_grow_when_the_same_check_fails_again(kit_copy, tmp_path):
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
+    (kit_copy / STEP2).write_text((KIT / "solutions" / STEP2).read_text().replace("NEW_AND_OLD_IMAGES", "KEYS_ONLY"))
+    state = tmp_path / "state.json"
+    specific = MANIFEST.step(2).more_hints["stream_view_type_is_new_and_old_images"]
+    first = run_cli("--target", str(kit_copy), "--step", "2", "--state", str(state))
+    assert "Hint: " + MANIFEST.step(2).hint in first.stdout
+    assert specific not in first.stdout
+    second = run_cli("--target", str(kit_copy), "--step", "2", "--state", str(state))
+    assert "More help: " + specific in second.stdout
+    (kit_copy / STEP2).write_text((KIT / "solutions" / STEP2).read_text().replace("True", "'True'"))
+    other_check = run_cli("--target", str(kit_copy), "--step", "2", "--state", str(state))
+    assert "More help:" not in other_check.stdout, "a different check starts again at the first hint"
+
+
+def test_every_check_has_a_specific_hint():
+    from grader.maintain import checks_by_step
+
+    for step in MANIFEST.steps:
+        assert set(step.more_hints) == set(checks_by_step()[step.number])
+
+
+def test_hint_shows_the_seed_hint_and_one_for_what_fails_now(kit_copy):
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text().replace('"S"}', '"N"}'))
+    done = run_cli("1", "--target", str(kit_copy), module="grader.hint")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Step 1: {MANIFEST.step(1).title}"
+    assert lines[1] == "Hint: " + MANIFEST.step(1).hint
+    assert lines[2] == "More help: " + MANIFEST.step(1).more_hints["attribute_definitions_declare_product_id_as_a_string"]
+
+
+def test_reset_restores_the_starter_after_asking(kit_copy):
+    work = (KIT / "solutions" / STEP1).read_text()
+    (kit_copy / STEP1).write_text(work)
+    refused = subprocess.run([sys.executable, "-m", "grader.reset", "1", "--target", str(kit_copy)], cwd=KIT,
+                             input="n\n", capture_output=True, text=True, timeout=60)
+    assert "Replace your work" in refused.stdout and refused.returncode == 1
+    assert (kit_copy / STEP1).read_text() == work, "answering no keeps the work"
+    agreed = subprocess.run([sys.executable, "-m", "grader.reset", "1", "--target", str(kit_copy)], cwd=KIT,
+                            input="y\n", capture_output=True, text=True, timeout=60)
+    assert agreed.returncode == 0 and "Restored" in agreed.stdout
+    assert (kit_copy / STEP1).read_bytes() == (KIT / "grader" / "starters" / STEP1).read_bytes()
+
+
+def test_reset_with_yes_asks_nothing_and_needs_no_git(kit_copy):
+    assert not (kit_copy / ".git").exists()
+    (kit_copy / STEP2).unlink()
+    (kit_copy / STEP1).write_text("products_table = {}\n")
+    for step in ("1", "2"):
+        done = run_cli(step, "--yes", "--target", str(kit_copy), module="grader.reset")
+        assert done.returncode == 0 and "Replace" not in done.stdout
+    for name in (STEP1, STEP2):
+        assert (kit_copy / name).read_bytes() == (KIT / "grader" / "starters" / name).read_bytes()
+
+
+def test_solution_stays_hidden_until_the_step_passes(kit_copy):
+    done = run_cli("1", "--target", str(kit_copy), module="grader.solution")
+    assert done.returncode == 1
+    assert "does not pass yet" in done.stdout and "Hint: " + MANIFEST.step(1).hint in done.stdout
+    assert "BillingMode" not in done.stdout
+
+
+def test_solution_is_a_diff_against_the_learners_file_once_it_passes(kit_copy):
+    mine = (KIT / "solutions" / STEP1).read_text().replace('    "BillingMode": "PAY_PER_REQUEST",\n', "")
+    (kit_copy / STEP1).write_text(mine)
+    done = run_cli("1", "--target", str(kit_copy), module="grader.solution")
+    assert done.returncode == 0
+    assert "--- yours: " in done.stdout and f"+++ solution: solutions/{STEP1}" in done.stdout
+    assert '+    "BillingMode": "PAY_PER_REQUEST",' in done.stdout
+
+
+def test_all_steps_passing_says_what_was_built():
+    done = run_cli("--target", str(KIT / "solutions"))
+    assert "All steps pass." in done.stdout and "Where to go next" in done.stdout
+
+
+def test_no_color_and_pipes_get_plain_text(kit_copy):
+    done = run_cli("--target", str(kit_copy))
+    assert "\x1b[" not in done.stdout
+    assert "━" not in done.stdout, "no progress bar when piped"
