@@ -22,17 +22,30 @@ for _key, _value in {
 for _key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
     os.environ.pop(_key, None)
 
+import functools  # noqa: E402
+import json  # noqa: E402
+
 import boto3  # noqa: E402
-import botocore.session  # noqa: E402
 from botocore.exceptions import BotoCoreError, ClientError  # noqa: E402
 from moto import mock_aws  # noqa: E402
+
+from .sandbox import wire  # noqa: E402
 
 REGION = "us-east-1"
 BILLING_KEYS = ("BillingMode", "ProvisionedThroughput")
 
 
+@functools.cache
+def _clients():
+    """The grader's DynamoDB and DynamoDB Streams clients, talking to moto, which is started once and
+    stays on for the life of the process (starting and stopping it for each table costs more than the
+    table itself)."""
+    mock_aws().start()
+    return boto3.client("dynamodb", region_name=REGION), boto3.client("dynamodbstreams", region_name=REGION)
+
+
 def _create_table_shape():
-    return botocore.session.get_session().get_service_model("dynamodb").operation_model("CreateTable").input_shape
+    return _clients()[0].meta.service_model.operation_model("CreateTable").input_shape
 
 
 def create_table_parameters() -> list[str]:
@@ -96,12 +109,7 @@ class TableSimulation:
     records: list[dict] = field(default_factory=list)
 
 
-def _client(service: str):
-    return boto3.client(service, region_name=REGION)
-
-
-def _read_stream(stream_arn: str) -> list[dict]:
-    streams = _client("dynamodbstreams")
+def _read_stream(streams, stream_arn: str) -> list[dict]:
     records = []
     for shard in streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]:
         iterator = streams.get_shard_iterator(
@@ -111,32 +119,43 @@ def _read_stream(stream_arn: str) -> list[dict]:
     return records
 
 
-def simulate(table_request: dict, changes: list[StockChange]) -> TableSimulation:
-    """Create the table from the learner's dict, make ``changes``, and read back its stream."""
-    outcome = TableSimulation(changes=changes)
-    request = dict(table_request)
+# The grader's writes: random once per process, so a hard-coded answer cannot know them in advance.
+STOCK_CHANGES = stock_changes(random.Random())
+
+
+def simulate(table_request: dict) -> TableSimulation:
+    """Create the table from the learner's dict, make the grader's stock changes, read back its stream.
+    The same request always gives the same outcome, so each is simulated once per process."""
+    return _simulate_encoded(json.dumps(wire.encode(table_request)))
+
+
+@functools.lru_cache(maxsize=256)
+def _simulate_encoded(encoded_request: str) -> TableSimulation:
+    request = wire.decode(json.loads(encoded_request))
+    outcome = TableSimulation(changes=STOCK_CHANGES)
     if not any(key in request for key in BILLING_KEYS):
         request["BillingMode"] = "PAY_PER_REQUEST"
         outcome.billing_supplied = True
-    with mock_aws():
-        dynamodb = _client("dynamodb")
-        try:
-            outcome.description = dynamodb.create_table(**request)["TableDescription"]
-        except ClientError as error:
-            outcome.error = error.response.get("Error", {}).get("Message") or str(error)
-            return outcome
-        except (BotoCoreError, TypeError, ValueError) as error:
-            outcome.error = str(error)
-            return outcome
-        outcome.accepted = True
+    dynamodb, streams = _clients()
+    try:
+        outcome.description = dynamodb.create_table(**request)["TableDescription"]
+    except ClientError as error:
+        outcome.error = error.response.get("Error", {}).get("Message") or str(error)
+        return outcome
+    except (BotoCoreError, TypeError, ValueError) as error:
+        outcome.error = str(error)
+        return outcome
+    outcome.accepted = True
+    name = outcome.description["TableName"]
+    try:
         stream_arn = outcome.description.get("LatestStreamArn")
-        if not stream_arn or not changes:
-            return outcome
-        try:
-            _write(dynamodb, outcome.description["TableName"], changes)
-            outcome.records = _read_stream(stream_arn)
-        except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
-            outcome.error = f"{type(error).__name__}: {error}"
+        if stream_arn:
+            _write(dynamodb, name, STOCK_CHANGES)
+            outcome.records = _read_stream(streams, stream_arn)
+    except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
+        outcome.error = f"{type(error).__name__}: {error}"
+    finally:
+        dynamodb.delete_table(TableName=name)
     return outcome
 
 

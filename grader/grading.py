@@ -70,17 +70,11 @@ class GradingContext:
             )
             for number in steps
         }
-        self._simulations: dict = {}
 
     def run(self, number: int) -> StepRun:
         for run in self.runs.values():  # learner processes run side by side while checks go on
             run.start()
         return self.runs[number]
-
-    def cached(self, key, compute):
-        if key not in self._simulations:
-            self._simulations[key] = compute()
-        return self._simulations[key]
 
     def close(self) -> None:
         for run in self.runs.values():

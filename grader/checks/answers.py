@@ -6,8 +6,6 @@ what is wrong with it, so a later check never trips over an earlier mistake with
 
 from __future__ import annotations
 
-import random
-
 from grader import aws, messages
 from grader.failures import CheckFailed
 from grader.sandbox.wire import FunctionInfo
@@ -53,10 +51,9 @@ def stream_specification(run: StepRun) -> dict:
                      '{"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}')
 
 
-def table_simulation(grading, run: StepRun) -> aws.TableSimulation:
+def table_simulation(run: StepRun) -> aws.TableSimulation:
     """The learner's table created in moto, with the grader's stock changes made and its stream read."""
-    table = products_table(run)
-    return grading.cached(("table", run.step.number), lambda: aws.simulate(table, aws.stock_changes(random.Random())))
+    return aws.simulate(products_table(run))
 
 
 def process_event(run: StepRun) -> FunctionInfo:
@@ -68,10 +65,10 @@ def process_event(run: StepRun) -> FunctionInfo:
     return function
 
 
-def stream_cases(grading, run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
+def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
     """(change, record, answer) for every record of the grader's changes, plus one shaped as Lambda sends it."""
     process_event(run)
-    simulation = table_simulation(grading, run)
+    simulation = table_simulation(run)
     if not simulation.accepted or not simulation.records:
         raise CheckFailed(run.where("products_table"), messages.NO_RECORDS_FOR_PROCESS_EVENT)
     records = simulation.records

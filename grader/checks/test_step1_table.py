@@ -88,8 +88,8 @@ def test_only_values_that_dynamodb_allows(run):
 
 
 @pytest.mark.dynamodb
-def test_dynamodb_accepts_the_table(grading, run):
-    simulation = table_simulation(grading, run)
+def test_dynamodb_accepts_the_table(run):
+    simulation = table_simulation(run)
     if not simulation.accepted:
         raise CheckFailed(run.where("products_table"), messages.create_table_rejected(simulation.error))
     if simulation.billing_supplied:

@@ -48,8 +48,8 @@ def test_stream_arn_is_the_given_string(run):
 
 
 @pytest.mark.dynamodb
-def test_dynamodb_reports_a_stream_on_the_table(grading, run):
-    simulation = table_simulation(grading, run)
+def test_dynamodb_reports_a_stream_on_the_table(run):
+    simulation = table_simulation(run)
     if not simulation.accepted:
         raise CheckFailed(run.where("products_table"), messages.create_table_rejected(simulation.error))
     if not simulation.description.get("LatestStreamArn"):

@@ -60,29 +60,29 @@ def _check_answer(run, change, record, answer, old_stock=None):
 
 
 @pytest.mark.dynamodb
-def test_insert_record_gives_product_id_and_stock(grading, run):
-    _check_answer(run, *stream_cases(grading, run)[0])
+def test_insert_record_gives_product_id_and_stock(run):
+    _check_answer(run, *stream_cases(run)[0])
 
 
 @pytest.mark.dynamodb
-def test_stock_of_zero(grading, run):
-    _check_answer(run, *stream_cases(grading, run)[1])
+def test_stock_of_zero(run):
+    _check_answer(run, *stream_cases(run)[1])
 
 
 @pytest.mark.dynamodb
-def test_modify_record_reads_the_new_image(grading, run):
-    cases = stream_cases(grading, run)
+def test_modify_record_reads_the_new_image(run):
+    cases = stream_cases(run)
     for index, old_index in ((2, 1), (4, 0)):
         change, record, answer = cases[index]
         _check_answer(run, change, record, answer, old_stock=cases[old_index][0].stock)
 
 
 @pytest.mark.dynamodb
-def test_very_large_stock(grading, run):
-    _check_answer(run, *stream_cases(grading, run)[3])
+def test_very_large_stock(run):
+    _check_answer(run, *stream_cases(run)[3])
 
 
 @pytest.mark.dynamodb
-def test_record_as_lambda_delivers_it(grading, run):
-    _check_answer(run, *stream_cases(grading, run)[5], old_stock=50)
+def test_record_as_lambda_delivers_it(run):
+    _check_answer(run, *stream_cases(run)[5], old_stock=50)
 
