@@ -13,7 +13,8 @@ def _parser() -> options.Parser:
     options.add_target(parser)
     parser.add_argument("--step", type=int, action="append", dest="steps", metavar="N",
                         help="grade only step N (may be repeated)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--format", choices=("text", "json", "junit", "exercism"), default="text",
+                        help="text for people; json, junit (JUnit XML) or exercism (results.json v3) for programs")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="seconds each step's code may run (default: from the manifest)")
     parser.add_argument("--state", type=Path, default=None, metavar="FILE",
@@ -33,16 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise options.UsageError("--time-limit must be a positive number of seconds")
 
-    from . import report, screen
+    from . import integrity, report, screen
     from .grading import grade
     from .hints import remember_failures
 
     results = grade(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
-    if args.format == "json":
-        print(report.as_json(results))
+    modified = integrity.is_modified()
+    if args.format in report.FORMATS:
+        print(report.FORMATS[args.format](results, grader_modified=modified))
     else:
         grown = remember_failures(results, args.state)
-        screen.render(results, screen.make_console(), grown=grown, all_steps=len(manifest.steps))
+        screen.render(results, screen.make_console(), grown=grown, all_steps=len(manifest.steps),
+                      grader_modified=modified)
     return options.EXIT_OK if all(r.passed for r in results) else options.EXIT_NOT_OK
 
 

@@ -45,10 +45,27 @@ class StepResult:
     tips: list[str] = field(default_factory=list)
     checks: list[CheckOutcome] = field(default_factory=list)
     more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
+    violation: bool = False  # the code used the network, forked or flooded the output: no credit
 
     @property
     def passed(self) -> bool:
         return self.status == PASSED
+
+    @property
+    def max_score(self) -> float:
+        return self.step.points
+
+    @property
+    def score(self) -> float:
+        """The step's points times the fraction of its own checks that passed (the checks of earlier steps
+        also run on its file, but the starter hands those parts over done, so they earn nothing here).
+        Code that broke the rules (network, fork, output flood) earns nothing."""
+        if self.passed:
+            return self.step.points
+        own = [outcome for outcome in self.checks if outcome.first_step == self.step.number]
+        if not own or self.violation:
+            return 0.0
+        return round(self.step.points * sum(outcome.error is None for outcome in own) / len(own), 2)
 
     @property
     def first_failure(self) -> CheckOutcome | None:
@@ -138,7 +155,7 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
     if violation and not (failures and isinstance(failures[0].error, RunProblem)):
-        result.status, result.message = ERROR, violation
+        result.status, result.message, result.violation = ERROR, violation, True
     elif not result.checks:
         result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
     elif failures:

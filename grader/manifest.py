@@ -30,6 +30,7 @@ class Step:
     hint: str
     time_limit: float
     memory_limit: int
+    points: float = 1.0
     # check name (the test function's name without "test_") -> a more specific hint
     more_hints: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -75,6 +76,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     defaults = data.get("defaults", {})
     default_time = defaults.get("time_limit", 10)
     default_memory = defaults.get("memory_limit", 1 << 30)
+    default_points = defaults.get("points", 1)
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ManifestError(f"{path.name}: there must be at least one [[steps]] table")
@@ -89,6 +91,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         more_hints = raw.get("more_hints", {})
         if not isinstance(more_hints, dict) or not all(isinstance(v, str) for v in more_hints.values()):
             raise ManifestError(f"{where}: [steps.more_hints] must map check names to hint strings")
+        points = raw.get("points", default_points)
+        if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
+            raise ManifestError(f"{where}: 'points' must be a number of points, 0 or more")
         time_limit = raw.get("time_limit", default_time)
         if not isinstance(time_limit, (int, float)) or time_limit <= 0:
             raise ManifestError(f"{where}: 'time_limit' must be a positive number of seconds")
@@ -102,6 +107,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 time_limit=float(time_limit),
                 memory_limit=int(raw.get("memory_limit", default_memory)),
                 more_hints=dict(more_hints),
+                points=float(points),
             )
         )
     numbers = [step.number for step in steps]

@@ -413,8 +413,13 @@ def missing_file(display: str, step) -> str:
             "starter as it was given to you).")
 
 
-def progress(passed: int, total: int) -> str:
-    return f"{passed} / {total} steps"
+def progress(passed: int, total: int, score: float, max_score: float) -> str:
+    return f"{passed} / {total} steps · {score:g} / {max_score:g} points"
+
+
+GRADER_MODIFIED = ("Note: the grader's own files (grader/) differ from the kit as published, so these results "
+                   "may not be what your instructor's grader will say. To undo changes you did not mean, get a "
+                   "fresh copy of grader/ from the kit.")
 
 
 HINT_LABEL = "Hint:"

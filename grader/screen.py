@@ -77,8 +77,10 @@ def _step_block(result: StepResult, symbols: dict, explain: bool, grown: bool, c
     return parts
 
 
-def _progress(passed: int, total: int, console: Console) -> Table | Text:
-    words = Text(messages.progress(passed, total), "bold")
+def _progress(results: list[StepResult], console: Console) -> Table | Text:
+    passed, total = sum(result.passed for result in results), len(results)
+    score, max_score = sum(result.score for result in results), sum(result.max_score for result in results)
+    words = Text(messages.progress(passed, total, score, max_score), "bold")
     if not console.is_terminal:
         return words
     grid = Table.grid(padding=(0, 2))
@@ -91,7 +93,7 @@ def shown_folder(path: Path) -> str:
 
 
 def render(results: list[StepResult], console: Console, *, grown: set[int] = frozenset(),
-           all_steps: int | None = None, explain_first_only: bool = False) -> None:
+           all_steps: int | None = None, explain_first_only: bool = False, grader_modified: bool = False) -> None:
     """Print one line per step, the first failure of each failed step with its hint, what to do next,
     and the progress line. ``grown``: steps whose check failed again (they get the specific hint).
     ``explain_first_only``: explain only the first step that does not pass (watch mode)."""
@@ -112,10 +114,12 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
         console.print(Text(tip, "cyan"))
     if tips:
         console.print()
-    passed = sum(result.passed for result in results)
+    if grader_modified:
+        console.print(Text(messages.GRADER_MODIFIED, "bold magenta"))
+        console.print()
     upcoming = next((result for result in results if not result.passed), None)
     if upcoming is not None:
         console.print(Text(messages.next_action(upcoming), "bold"))
     elif len(results) == (all_steps or len(results)) and len(results) > 1:
         console.print(Text(messages.COMPLETION, "green"))
-    console.print(_progress(passed, len(results), console))
+    console.print(_progress(results, console))

@@ -26,7 +26,7 @@ def test_untouched_kit_grades_0_of_4_and_explains_step_1(untouched_kit):
     assert lines[2].strip() == "Hint: " + MANIFEST.step(1).hint
     for number in (2, 3, 4):
         assert f"○ Step {number}: {MANIFEST.step(number).title} (not started)" in lines
-    assert lines[-1] == "0 / 4 steps"
+    assert lines[-1] == "0 / 4 steps · 0 / 4 points"
     assert done.stdout.count("Hint:") == 1
 
 
@@ -48,10 +48,11 @@ def test_json_holds_only_the_document_with_every_field(solutions_copy):
     (solutions_copy / MANIFEST.step(2).file).write_text("print('✓ Step 2 passed')\nsyntax error here\n")
     done = run_cli("--target", str(solutions_copy), "--format", "json")
     document = json.loads(done.stdout)
-    assert set(document) == {"steps", "passed", "total"}
-    assert (document["passed"], document["total"]) == (3, 4)
+    assert set(document) == {"steps", "passed", "total", "score", "max_score", "grader_modified"}
+    assert (document["passed"], document["total"], document["score"], document["max_score"]) == (3, 4, 3, 4)
+    assert document["grader_modified"] is False
     for entry, step in zip(document["steps"], MANIFEST.steps):
-        assert set(entry) == {"step", "title", "file", "status", "message", "hint"}
+        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score"}
         assert (entry["step"], entry["title"], entry["hint"]) == (step.number, step.title, step.hint)
     assert [entry["status"] for entry in document["steps"]] == ["passed", "error", "passed", "passed"]
     assert done.returncode == 1

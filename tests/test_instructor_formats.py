@@ -1,0 +1,126 @@
+"""What instructors get: points and partial credit, JUnit XML, Exercism's results.json, integrity."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ElementTree
+
+from conftest import KIT, MANIFEST, run_cli
+
+WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
+
+
+def break_step2(folder):
+    path = folder / MANIFEST.step(2).file
+    path.write_text(path.read_text().replace(*WRONG_VIEW_TYPE))
+
+
+def test_partial_credit_is_the_fraction_of_the_steps_own_checks(solutions_copy, grade_source):
+    from grader.maintain import checks_by_step
+
+    source = (solutions_copy / MANIFEST.step(2).file).read_text().replace(*WRONG_VIEW_TYPE)
+    result = grade_source(2, source)
+    own = checks_by_step()[2]
+    assert result.status == "failed"
+    assert result.score == round(MANIFEST.step(2).points * (len(own) - 1) / len(own), 2)
+    assert result.max_score == MANIFEST.step(2).points
+
+
+def test_untouched_and_rule_breaking_steps_earn_nothing(grade_source, solutions_copy):
+    assert grade_source(2, (KIT / "grader" / "starters" / MANIFEST.step(2).file).read_text()).score == 0
+    flood = (solutions_copy / MANIFEST.step(2).file).read_text() + "\nprint('x' * 200_000)\n"
+    result = grade_source(2, flood)
+    assert result.status == "error" and result.score == 0
+
+
+def test_points_come_from_the_manifest(tmp_path):
+    from grader.manifest import load_manifest
+
+    text = (KIT / "grader" / "manifest.toml").read_text().replace("points = 1\n", "points = 2.5\n", 1)
+    text = text.replace('file = "step4_simulate_event.py"', 'file = "step4_simulate_event.py"\npoints = 10')
+    (tmp_path / "manifest.toml").write_text(text)
+    manifest = load_manifest(tmp_path / "manifest.toml")
+    assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10]
+
+
+def test_json_shows_points(solutions_copy):
+    break_step2(solutions_copy)
+    document = json.loads(run_cli("--target", str(solutions_copy), "--format", "json").stdout)
+    assert [entry["max_score"] for entry in document["steps"]] == [1, 1, 1, 1]
+    assert [entry["score"] for entry in document["steps"]][0] == 1
+    assert 0 < document["steps"][1]["score"] < 1
+    assert document["score"] == sum(entry["score"] for entry in document["steps"])
+
+
+def test_text_shows_points(solutions_copy):
+    done = run_cli("--target", str(solutions_copy))
+    assert done.stdout.splitlines()[-1] == "4 / 4 steps · 4 / 4 points"
+
+
+def test_junit_has_one_testcase_per_check(solutions_copy):
+    from grader.maintain import checks_by_step
+
+    break_step2(solutions_copy)
+    done = run_cli("--target", str(solutions_copy), "--format", "junit")
+    root = ElementTree.fromstring(done.stdout)
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [f"Step {s.number}: {s.title}" for s in MANIFEST.steps]
+    checks = checks_by_step()
+    for suite, step in zip(suites, MANIFEST.steps):
+        expected = sorted(name for first in checks if first <= step.number for name in checks[first])
+        assert sorted(case.get("name") for case in suite.findall("testcase")) == expected
+        properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
+        assert float(properties["max_score"]) == step.points
+    failures = [case for case in suites[1].findall("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failures] == ["stream_view_type_is_new_and_old_images"]
+    assert "NEW_IMAGE records carry only" in failures[0].find("failure").text
+    assert root.get("failures") == "1" and root.get("errors") == "0"
+
+
+def test_junit_marks_code_that_could_not_run_as_errors(solutions_copy):
+    (solutions_copy / MANIFEST.step(3).file).write_text("def process_event(record:\n")
+    root = ElementTree.fromstring(run_cli("--target", str(solutions_copy), "--format", "junit").stdout)
+    suite = root.findall("testsuite")[2]
+    assert int(suite.get("errors")) == int(suite.get("tests")) > 0
+
+
+def test_exercism_results_follow_version_3(solutions_copy):
+    path = solutions_copy / MANIFEST.step(3).file
+    path.write_text(path.read_text().replace("    return (product_id, stock)",
+                                             "    print('x' * 2000)\n    return (product_id, str(stock))"))
+    document = json.loads(run_cli("--target", str(solutions_copy), "--format", "exercism").stdout)
+    assert document["version"] == 3 and document["status"] == "fail"
+    assert [test["task_id"] for test in document["tests"]] == [1, 2, 3, 4]
+    assert [test["status"] for test in document["tests"]] == ["pass", "pass", "fail", "pass"]
+    assert "message" not in document["tests"][0]
+    for test in document["tests"][2:3]:
+        assert 0 < len(test["message"]) <= 500
+    assert document["max_score"] == 4 and 2 <= document["score"] < 4
+
+
+def test_exercism_status_is_error_when_nothing_could_run(solutions_copy):
+    for step in MANIFEST.steps:
+        (solutions_copy / step.file).write_text("def broken(:\n")
+    document = json.loads(run_cli("--target", str(solutions_copy), "--format", "exercism").stdout)
+    assert document["status"] == "error" and "SyntaxError" in document["message"]
+
+
+def test_integrity_record_is_current():
+    from grader import integrity
+
+    assert not integrity.is_modified(), "grader/ changed: record it with `python -m grader.integrity --record`"
+
+
+def test_a_modified_grader_is_reported(tmp_path):
+    kit = tmp_path / "kit"
+    shutil.copytree(KIT / "grader", kit / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(KIT / "solutions", kit / "steps")
+    clean = json.loads(run_cli("--format", "json", cwd=kit).stdout)
+    assert clean["grader_modified"] is False
+    checks = kit / "grader" / "checks" / "test_step2_stream.py"
+    checks.write_text(checks.read_text().replace("def test_stream_is_enabled", "def _disabled"))
+    tampered = run_cli("--format", "json", cwd=kit)
+    assert json.loads(tampered.stdout)["grader_modified"] is True
+    text = run_cli(cwd=kit).stdout
+    assert "the grader's own files (grader/) differ from the kit as published" in text
