@@ -34,11 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise options.UsageError("--time-limit must be a positive number of seconds")
 
+    # The learner processes start first, so they run while the heavy imports below happen.
+    from .steprun import start_runs
+
+    runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
+
     from . import integrity, report, screen
     from .grading import grade
     from .hints import remember_failures
 
-    results = grade(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
+    results = grade(manifest, target, steps, runs=runs)
     modified = integrity.is_modified()
     if args.format in report.FORMATS:
         print(report.FORMATS[args.format](results, grader_modified=modified))

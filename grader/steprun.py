@@ -193,3 +193,16 @@ class StepRun:
             else:
                 text = messages.grader_fault(f"unexpected event {kind!r}")
         return RunProblem("error", messages.with_output(text, output))
+
+
+def start_runs(manifest, target: Path, steps: list[int], *, time_limit: float | None = None,
+               grade_untouched: bool = False) -> dict[int, StepRun]:
+    """A StepRun per step, each learner process already started: they run side by side."""
+    runs = {
+        number: StepRun(manifest.step(number), target / manifest.step(number).file, manifest.names_up_to(number),
+                        time_limit=time_limit or manifest.step(number).time_limit, grade_untouched=grade_untouched)
+        for number in steps
+    }
+    for run in runs.values():
+        run.start()
+    return runs
