@@ -3,6 +3,7 @@
 - the manifest loads, and each step has a starter in steps/ and grader/starters/, a solution, a title,
   a hint, a checks module, and a starter with a TODO;
 - steps/ holds exactly the pristine starters (a maintainer edits grader/starters/ and copies);
+- grader/integrity.txt records the grader as it is;
 - every solution passes every step up to its own, graded as a learner's folder would be;
 - every untouched starter fails its own step.
 """
@@ -16,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import integrity
 from .grading import CHECKS_DIR, grade
 from .manifest import KIT_DIR, ManifestError, load_manifest
 from .steprun import normalized_text
@@ -59,6 +61,9 @@ def file_problems(manifest, kit: Path) -> list[str]:
                                 "(edit grader/starters/ and copy it over)")
             if normalized_text(kit / "solutions" / step.file) == starter:
                 problems.append(f"step {step.number}: the solution is the same as the starter")
+    if integrity.is_modified():
+        problems.append("grader/integrity.txt does not match grader/: after changing the grader, record it with "
+                        "python -m grader.integrity --record")
     for folder in ("steps", "solutions", "grader/starters"):
         for path in sorted((kit / folder).glob("*.py")):
             if path.name not in listed:

@@ -1,0 +1,82 @@
+"""How fast is feedback? Prints F, G, N and C (medians) against their bars.
+
+    nox -s bench            (or: python benchmarks/speed.py, with a Python that has nox)
+
+F  the import floor: `python -c "import pytest, boto3, moto"` in the kit's environment
+G  `python -m grader --target solutions`, all four steps, moto included          bar: G <= 2.5 x F
+N  a warm `nox -s grade -- --target solutions`                                   bar: N <= 3.5 x F
+C  a cold `nox -s grade` in a fresh clone, with a new environment of its own      bar: C <= 15 s
+   (package caches warm, as on a learner's second kit)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KIT = Path(__file__).resolve().parent.parent
+NOX = [sys.executable, "-m", "nox"]
+
+
+def kit_python(kit: Path = KIT) -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return kit / ".nox" / "grade" / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def wall_time(command: list[str], cwd: Path = KIT) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def median_of(runs: int, measure) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def cold_run() -> float:
+    """A fresh copy of the kit (as committed, when it is a git checkout) and a new environment."""
+    with tempfile.TemporaryDirectory() as folder:
+        clone = Path(folder) / "kit"
+        if (KIT / ".git").exists():
+            subprocess.run(["git", "clone", "--quiet", str(KIT), str(clone)], check=True)
+        else:
+            shutil.copytree(KIT, clone, ignore=shutil.ignore_patterns(".nox", "__pycache__"))
+        return wall_time([*NOX, "-s", "grade"], cwd=clone)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is printed)")
+    runs = parser.parse_args().runs
+    wall_time([*NOX, "-s", "grade", "--", "--help"])  # make sure the kit's environment exists and is warm
+    python = str(kit_python())
+    solutions = str(KIT / "solutions")
+    floor = median_of(runs, lambda: wall_time([python, "-c", "import pytest, boto3, moto"]))
+    grader = median_of(runs, lambda: wall_time([python, "-m", "grader", "--target", solutions]))
+    warm = median_of(runs, lambda: wall_time([*NOX, "-s", "grade", "--", "--target", solutions]))
+    cold = median_of(runs, cold_run)
+    print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for name, value, bar, words in (
+        ("F", floor, None, "import pytest, boto3, moto"),
+        ("G", grader, 2.5 * floor, "python -m grader --target solutions"),
+        ("N", warm, 3.5 * floor, "warm nox -s grade (solutions)"),
+        ("C", cold, 15.0, "cold nox -s grade in a fresh clone"),
+    ):
+        verdict = "" if bar is None else f"  bar {bar:5.2f} s  {'ok' if value <= bar else 'OVER'}"
+        ratio = "" if name in ("F", "C") else f" = {value / floor:.2f} x F"
+        print(f"{name}  {value:5.2f} s{ratio:12}{verdict}   {words}")
+
+
+if __name__ == "__main__":
+    main()
