@@ -90,3 +90,23 @@ def tests(session: nox.Session) -> None:
     """The kit's own tests (README's test command; CI runs it)."""
     install_once(session, *DEPENDENCIES, *nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def bench(session: nox.Session) -> None:
+    """Maintainers: how fast feedback is (F, G, N, C against their bars; see benchmarks/speed.py)."""
+    session.run(sys.executable, "benchmarks/speed.py", *session.posargs)
+
+
+@nox.session(python=None, default=False)
+def gradescope(session: nox.Session) -> None:
+    """Instructors: build the Gradescope autograder zip, dist/gradescope.zip (see README)."""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.gradescope", "build", *session.posargs)
+
+
+@nox.session(python=None, default=False, name="grade-class")
+def grade_class(session: nox.Session) -> None:
+    """Instructors: grade every learner's folder: nox -s grade-class -- SUBMISSIONS_DIR [--out DIR]"""
+    install_once(session, *DEPENDENCIES)
+    session.run("python", "-m", "grader.classroom", *session.posargs, success_codes=[0, 1])

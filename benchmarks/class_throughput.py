@@ -1,0 +1,67 @@
+"""Time `python -m grader.classroom` on a class of correct submissions (copies of solutions/).
+
+    python benchmarks/class_throughput.py [--submissions 200] [--workers 2] [--no-bonus]
+
+(in the kit's environment, e.g. .nox/tests/bin/python). Prints the total wall time, workers' start-up
+included, and the throughput in submissions per second. The bar: 10 submissions/s on 2 cores. It also prints
+the CPU time spent per submission (the grading, its workers and every learner process): unlike the wall time,
+that figure hardly changes when other programs share the machine. With --no-bonus the bonus steps' files are
+left as their starters (not started, so never run), as in a class where nobody tried them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KIT = Path(__file__).resolve().parent.parent
+
+
+def bonus_steps() -> list:
+    sys.path.insert(0, str(KIT))
+    from grader.manifest import load_manifest
+
+    return [step for step in load_manifest().steps if step.bonus]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--submissions", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-bonus", action="store_true", help="leave the bonus steps' files as their starters")
+    args = parser.parse_args()
+    unstarted = bonus_steps() if args.no_bonus else []
+    with tempfile.TemporaryDirectory() as folder:
+        submissions, out = Path(folder) / "submissions", Path(folder) / "grades"
+        for number in range(args.submissions):
+            learner = shutil.copytree(KIT / "solutions", submissions / f"learner{number:04d}")
+            for step in unstarted:
+                shutil.copyfile(step.starter, learner / step.file)
+        before = os.times()
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "grader.classroom", str(submissions), "--out", str(out),
+                               "--workers", str(args.workers)], cwd=KIT, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        seconds = time.perf_counter() - started
+        after = os.times()
+        cpu = after.children_user + after.children_system - before.children_user - before.children_system
+        with (out / "grades.csv").open(encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+    full_marks = sum(row["status"] == "graded" and float(row["total"]) >= float(row["max_total"]) for row in rows)
+    what = " (bonus steps not started)" if args.no_bonus else ""
+    print(f"{args.submissions} submissions{what} on {args.workers} workers: {seconds:.2f} s wall time, "
+          f"{args.submissions / seconds:.1f} submissions/s (exit code {done.returncode}, "
+          f"{full_marks}/{len(rows)} with full marks)")
+    print(f"CPU time: {cpu:.1f} s, {1000 * cpu / args.submissions:.0f} ms per submission "
+          f"(at most {os.cpu_count() * args.submissions / cpu:.1f} submissions/s on {os.cpu_count()} idle cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,374 @@
+"""Gradescope: build the autograder zip, and grade one submission inside Gradescope's container.
+
+`python -m grader.gradescope build [--out PATH] [--visibility V]` writes the zip (`nox -s gradescope` runs it):
+setup.sh (run once when Gradescope builds its image: installs Python and pyproject.toml's dependencies into
+/autograder/source/.venv), run_autograder (run per submission), gradescope.json (the chosen visibility and
+the hash of the grader packed), grader/ and pyproject.toml. Never solutions/ or tests/.
+
+`python -m grader.gradescope run [--root DIR]` is what run_autograder calls: it finds the step files anywhere
+in ROOT/submission (files alone, a steps/ folder, or the whole kit), grades them in a temporary folder with
+this grader (never one in the submission), and writes ROOT/results/results.json in Gradescope's format: one
+test per step. ROOT defaults to $AUTOGRADER_ROOT, else /autograder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from . import messages, options
+from .manifest import GRADER_DIR, KIT_DIR, Manifest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PROG = "python -m grader.gradescope"
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+DEFAULT_OUT = Path("dist") / "gradescope.zip"
+CONFIG_NAME = "gradescope.json"
+ROOT_VARIABLE = "AUTOGRADER_ROOT"
+DEFAULT_ROOT = Path("/autograder")
+# Folders of a submission never searched for step files: tools' clutter, and grader/ (its starters/
+# hold untouched copies of every step file).
+SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "grader"}
+GRADER_MARKERS = ("manifest.toml", "grading.py")  # a submitted folder named grader/ that is the kit's grader
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this date: the same kit gives the same zip
+
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope runs this once, as root and with network access, while it builds the autograder image.
+# Written by `python -m grader.gradescope build`: the packages are pyproject.toml's [project] dependencies.
+set -euo pipefail
+
+SOURCE="${{AUTOGRADER_SOURCE:-/autograder/source}}"
+VENV="$SOURCE/.venv"
+
+python_is_recent() {{
+    command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'
+}}
+
+export DEBIAN_FRONTEND=noninteractive
+if ! python_is_recent; then
+    apt-get update
+    apt-get install -y --no-install-recommends python3 python3-pip python3-venv
+fi
+if ! python_is_recent; then
+    echo {too_old} >&2
+    exit 1
+fi
+if ! python3 -m venv "$VENV"; then  # Debian and Ubuntu ship venv's pip in a package of its own
+    rm -rf "$VENV"
+    apt-get update
+    apt-get install -y --no-install-recommends python3-venv python3-pip
+    python3 -m venv "$VENV"
+fi
+
+"$VENV/bin/python" -m pip install --upgrade pip
+"$VENV/bin/python" -m pip install \\
+{requirements}
+
+# Fail the image build now rather than at the first submission, and compile once for every submission.
+cd "$SOURCE"
+"$VENV/bin/python" -c 'import grader.grading, grader.gradescope'
+"$VENV/bin/python" -m compileall -q grader
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for each submission; it writes $ROOT/results/results.json and then exits 0.
+# Written by `python -m grader.gradescope build`. To try it elsewhere, set AUTOGRADER_ROOT (a folder holding
+# source/ = the unpacked zip and submission/) and GRADER_PYTHON (a Python with the kit's dependencies).
+set -u
+
+ROOT="$(cd "${AUTOGRADER_ROOT:-/autograder}" && pwd)" || exit 1
+SOURCE="$ROOT/source"
+PYTHON="${GRADER_PYTHON:-$SOURCE/.venv/bin/python}"
+case "$PYTHON" in
+    */*) [[ "$PYTHON" == /* ]] || PYTHON="$PWD/$PYTHON" ;;  # a relative path still works after the cd below
+esac
+
+cd "$SOURCE" || exit 1
+export PYTHONPATH="$SOURCE" PYTHONNOUSERSITE=1
+exec "$PYTHON" -m grader.gradescope run --root "$ROOT"
+"""
+
+
+# --- build ---------------------------------------------------------------------------------------------
+
+def dependencies(pyproject: Path = KIT_DIR / "pyproject.toml") -> list[str]:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise options.UsageError(f"cannot read {pyproject}: {error}") from None
+    found = data.get("project", {}).get("dependencies")
+    if not isinstance(found, list) or not all(isinstance(item, str) for item in found):
+        raise options.UsageError(f"{pyproject}: [project] dependencies must be a list of requirements")
+    return found
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word for bash: in double quotes when that needs no escapes (requirements hold ' and <)."""
+    return f'"{text}"' if not set(text) & set('"$`\\!') else shlex.quote(text)
+
+
+def setup_script(requirements: list[str]) -> str:
+    lines = " \\\n".join(f"    {_shell_word(requirement)}" for requirement in requirements)
+    return SETUP_SH.format(requirements=lines, too_old=_shell_word("setup.sh: " + messages.GRADESCOPE_PYTHON_TOO_OLD))
+
+
+def _entry(name: str, mode: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (0o100000 | mode) << 16  # a regular file with these permissions (unzip keeps them)
+    return info
+
+
+def cannot_write(path: Path, error: OSError) -> options.UsageError:
+    """One line for a file that cannot be written, naming a file that stands where a folder should be."""
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                return options.UsageError(f"cannot write {path}: {folder} is a file, not a folder")
+            break
+    return options.UsageError(f"cannot write {path}: {error.strerror or error}")
+
+
+def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
+    """Write the zip next to ``out`` first and move it into place, so a failed build leaves no half zip."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:
+        raise cannot_write(out, error) from None
+    try:
+        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
+            for name, data, mode in entries:
+                archive.writestr(_entry(name, mode), data)
+        os.replace(partial, out)
+    except OSError as error:
+        Path(partial).unlink(missing_ok=True)
+        raise cannot_write(out, error) from None
+
+
+def build(out: Path, visibility: str) -> int:
+    from . import integrity
+
+    options.manifest()  # a broken manifest stops here, not in Gradescope
+    if out.is_dir():
+        out = out / DEFAULT_OUT.name
+    requirements = dependencies()
+    with tempfile.TemporaryDirectory(prefix="gradescope-build-") as temporary:
+        stage = Path(temporary) / "grader"
+        # A copy first: what is hashed is exactly what is packed, even while someone edits grader/.
+        shutil.copytree(GRADER_DIR, stage, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*"))
+        config = {"visibility": visibility, "grader_digest": integrity.digest(stage)}
+        entries = [
+            ("setup.sh", setup_script(requirements).encode(), 0o755),
+            ("run_autograder", RUN_AUTOGRADER.encode(), 0o755),
+            (CONFIG_NAME, (json.dumps(config, indent=2) + "\n").encode(), 0o644),
+            ("pyproject.toml", (KIT_DIR / "pyproject.toml").read_bytes(), 0o644),
+        ]
+        entries += [(("grader" / path.relative_to(stage)).as_posix(), path.read_bytes(), 0o644)
+                    for path in sorted(stage.rglob("*")) if path.is_file()]
+        _write_zip(out, entries)
+    if integrity.digest() != integrity.recorded():
+        print(messages.GRADESCOPE_STALE_RECORD, file=sys.stderr)
+    print(messages.gradescope_built(str(out), len(entries), visibility))
+    return options.EXIT_OK
+
+
+# --- run -----------------------------------------------------------------------------------------------
+
+def load_config(source: Path = KIT_DIR) -> dict:
+    """The settings packed by `build`; a kit that was never packed grades with visible results."""
+    path = source / CONFIG_NAME
+    if not path.is_file():
+        return {"visibility": "visible", "grader_digest": None}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise options.UsageError(f"cannot read {path}: {error}") from None
+    if not isinstance(config, dict) or config.get("visibility") not in VISIBILITIES:
+        raise options.UsageError(f"{path}: 'visibility' must be one of {', '.join(VISIBILITIES)}")
+    return config
+
+
+def _rank(path: Path, submission: Path) -> tuple:
+    """Which of several copies of a step file to grade: one in a steps/ folder, then any but solutions/
+    (the whole kit holds the reference solutions), then the least deep."""
+    folders = path.relative_to(submission).parts[:-1]
+    kind = 0 if folders and folders[-1] == "steps" else 2 if "solutions" in folders else 1
+    return kind, len(folders), path.relative_to(submission).as_posix()
+
+
+def find_submission(submission: Path, manifest: Manifest) -> tuple[dict[str, list[Path]], list[Path]]:
+    """Every copy of each step file below ``submission`` (best first), and every folder that looks like a
+    copy of grader/. Symbolic links are not followed."""
+    names = {step.file for step in manifest.steps}
+    found: dict[str, list[Path]] = {name: [] for name in names}
+    graders: list[Path] = []
+    for folder, subfolders, files in os.walk(submission):
+        here = Path(folder)
+        kept = []
+        for name in sorted(subfolders):
+            path = here / name
+            if name.startswith(".") or name in SKIPPED_FOLDERS or path.is_symlink():
+                if name == "grader" and not path.is_symlink() and any((path / m).is_file() for m in GRADER_MARKERS):
+                    graders.append(path)
+                continue
+            kept.append(name)
+        subfolders[:] = kept
+        for name in files:
+            path = here / name
+            if name in names and path.is_file() and not path.is_symlink():
+                found[name].append(path)
+    for copies in found.values():
+        copies.sort(key=lambda path: _rank(path, submission))
+    return found, sorted(graders)
+
+
+def modified_graders(graders: list[Path], config: dict) -> list[Path]:
+    """The submitted grader/ folders that are neither the kit as recorded nor the grader packed in the zip."""
+    from . import integrity
+
+    known = {integrity.recorded(), config.get("grader_digest")} - {None}
+    return [folder for folder in graders if integrity.digest(folder) not in known]
+
+
+def step_output(result) -> str:
+    from .grading import MISSING_STATUS
+
+    if result.passed:
+        return "\n".join([messages.GRADESCOPE_PASSED, *result.tips])
+    if result.status == MISSING_STATUS:
+        return messages.gradescope_missing(result.step.file)
+    return f"{result.message}\n\n{messages.HINT_LABEL} {result.hint}"
+
+
+def results_document(results: list, visibility: str, notes: list[str], extra: dict, seconds: float) -> dict:
+    from .report import progress_line, totals
+
+    summary = totals(results)
+    tests = [
+        {
+            "name": f"Step {result.step.number}: {result.step.title}",
+            "number": str(result.step.number),
+            "score": result.score,
+            "max_score": result.max_score,
+            "status": "passed" if result.passed else "failed",
+            "output": step_output(result),
+            "visibility": visibility,
+        }
+        for result in results
+    ]
+    output = "\n".join([progress_line(results), *notes])
+    return {
+        "score": summary["score"],
+        "output": output,
+        "visibility": visibility,
+        "stdout_visibility": "hidden",  # run_autograder's own log: for the instructor
+        "execution_time": max(0, round(seconds)),
+        "tests": tests,
+        "extra_data": {**extra, "statuses": {str(r.step.number): r.status for r in results}},
+    }
+
+
+def _write_results(path: Path, document: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as error:
+        raise cannot_write(path, error) from None
+
+
+def run(root: Path) -> int:
+    from .grading import grade
+
+    started = time.monotonic()
+    manifest = options.manifest()
+    config = load_config()
+    results_path = root / "results" / "results.json"
+    submission = root / "submission"
+    if not submission.is_dir():  # Gradescope always makes it: a wrong --root or AUTOGRADER_ROOT
+        raise options.UsageError(f"{submission} is not a folder (is {root} Gradescope's folder?)")
+    found, graders = find_submission(submission, manifest)
+    chosen = {name: copies[0] for name, copies in found.items() if copies}
+
+    notes = []
+    if not chosen:
+        files = ", ".join(step.file for step in manifest.steps)
+        notes.append(messages.GRADESCOPE_NOTHING_FOUND.format(files=files))
+    for step in manifest.steps:
+        copies = found[step.file]
+        if len(copies) > 1:
+            shown = [path.relative_to(submission).as_posix() for path in copies]
+            notes.append(messages.gradescope_graded_from(step.file, shown[0], shown[1:]))
+    modified = modified_graders(graders, config)
+    if modified:
+        where = ", ".join(folder.relative_to(submission).as_posix() + "/" for folder in modified)
+        notes.append(messages.GRADESCOPE_GRADER_MODIFIED.format(where=where))
+
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as temporary:
+        work = Path(temporary)
+        for name, path in chosen.items():
+            shutil.copyfile(path, work / name)
+        previous = os.getcwd()
+        os.chdir(work)  # messages then name each file as the student knows it: step1_create_table.py
+        try:
+            results = grade(manifest, work, manifest.numbers)
+        except RuntimeError as error:  # the checks could not run at all: no results.json, so Gradescope says so
+            print(error)
+            raise options.UsageError(messages.GRADESCOPE_CANNOT_GRADE.format(error=str(error).splitlines()[0]))
+        finally:
+            os.chdir(previous)
+
+    extra = {"grader_modified": bool(modified),
+             "files": {name: path.relative_to(submission).as_posix() for name, path in sorted(chosen.items())}}
+    document = results_document(results, config["visibility"], notes, extra, time.monotonic() - started)
+    _write_results(results_path, document)
+    print(document["output"])
+    for test in document["tests"]:
+        print(f"{test['name']}: {test['status']} ({test['score']:g} / {test['max_score']:g})")
+    print(f"Wrote {results_path}")
+    return options.EXIT_OK
+
+
+# --- command line --------------------------------------------------------------------------------------
+
+def _parser() -> options.Parser:
+    parser = options.Parser(prog=PROG, description="Build the Gradescope autograder zip, or grade a submission "
+                                                   "inside Gradescope.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,run}")
+    build_parser = commands.add_parser("build", help="write the autograder zip to upload to Gradescope")
+    build_parser.add_argument("--out", type=Path, default=KIT_DIR / DEFAULT_OUT, metavar="PATH",
+                              help="where to write the zip (default: dist/gradescope.zip in the kit)")
+    build_parser.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                              help="when students see each step's result (default: visible)")
+    run_parser = commands.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json "
+                                                 "(what run_autograder calls)")
+    run_parser.add_argument("--root", type=Path, default=None, metavar="DIR",
+                            help=f"Gradescope's folder (default: ${ROOT_VARIABLE}, else {DEFAULT_ROOT})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "build":
+        return build(args.out, args.visibility)
+    root = args.root or Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT)
+    return run(root)
+
+
+if __name__ == "__main__":
+    sys.exit(options.run(main, "grader.gradescope"))

@@ -1,0 +1,228 @@
+"""`python -m grader.classroom`: a whole class graded in parallel, with real worker and learner processes.
+Whatever one submission does (loop, exit, crash its worker, hang its worker), the run finishes and only that
+submission suffers."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import KIT, MANIFEST, run_cli
+from hostile_cases import TIME_LIMIT
+
+from grader import classroom, integrity, messages
+
+WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
+STEP_COLUMNS = [f"step{n}" for n in MANIFEST.numbers]
+CORE_POINTS = sum(step.points for step in MANIFEST.core)
+
+
+def copy_solutions(folder: Path) -> Path:
+    shutil.copytree(KIT / "solutions", folder)
+    return folder
+
+
+def copy_grader(folder: Path) -> Path:
+    shutil.copytree(KIT / "grader", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def change_step(folder: Path, number: int, change) -> None:
+    path = folder / MANIFEST.step(number).file
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def read_grades(out: Path) -> dict[str, dict]:
+    with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == ["learner", *STEP_COLUMNS, "total", "max_total", "grader_modified", "status",
+                                     "message"]
+        return {row["learner"]: row for row in reader}
+
+
+def feedback(out: Path, learner: str) -> str:
+    return (out / "feedback" / f"{learner}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """A class of seven, graded once by the real command: (its outcome, the grades folder)."""
+    root = tmp_path_factory.mktemp("class")
+    submissions = root / "submissions"
+    copy_solutions(submissions / "ada")  # all right
+    change_step(copy_solutions(submissions / "ben"), 2, lambda text: text.replace(*WRONG_VIEW_TYPE))  # wrong
+    change_step(copy_solutions(submissions / "cy"), 3, lambda text: text + "\nwhile True:\n    pass\n")  # loops
+    change_step(copy_solutions(submissions / "dee"), 1, lambda text: text + "\nimport os\nos._exit(3)\n")  # exits
+    copy_solutions(submissions / "eve" / "steps")  # handed in the whole kit, grader untouched
+    copy_grader(submissions / "eve" / "grader")
+    copy_solutions(submissions / "fay" / "steps")  # handed in the whole kit with a changed grader
+    copy_grader(submissions / "fay" / "grader")
+    with (submissions / "fay" / "grader" / "grading.py").open("a", encoding="utf-8") as file:
+        file.write("\nPASSED = 'passed'  # everyone passes\n")
+    shutil.copytree(KIT / "grader" / "starters", submissions / "gus" / "steps")  # whole kit, not started
+    (submissions / ".DS_Store").write_text("not a learner")
+    out = root / "grades"
+    done = run_cli(str(submissions), "--out", str(out), "--workers", "2", "--time-limit", TIME_LIMIT,
+                   module="grader.classroom", timeout=600)
+    return done, out
+
+
+def test_every_learner_gets_a_row_in_name_order_and_the_run_says_where(graded_class):
+    done, out = graded_class
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(read_grades(out)) == ["ada", "ben", "cy", "dee", "eve", "fay", "gus"]
+    changed = 1 + (integrity.digest() != integrity.recorded())  # fay's, and eve's while the record is stale
+    assert done.stdout.strip() == messages.class_done(7, 0, changed, out)
+    assert "Traceback" not in done.stderr
+
+
+def test_scores_per_step_total_and_maximum(graded_class):
+    _, out = graded_class
+    grades = read_grades(out)
+    for learner in ("ada", "eve", "fay"):
+        row = grades[learner]
+        assert [row[column] for column in STEP_COLUMNS[:4]] == ["1", "1", "1", "1"], learner
+        assert (row["status"], row["message"]) == ("graded", "")
+    for row in grades.values():
+        assert float(row["max_total"]) == CORE_POINTS
+        assert float(row["total"]) == pytest.approx(sum(float(row[column]) for column in STEP_COLUMNS), abs=0.011)
+    ben = grades["ben"]
+    assert 0 < float(ben["step2"]) < 1, "partial credit for the checks of step 2 that pass"
+    assert grades["cy"]["step3"] == "0"
+    assert grades["dee"]["step1"] == "0"
+    assert [grades["cy"][column] for column in ("step1", "step2", "step4")] == ["1", "1", "1"]
+
+
+def test_feedback_is_the_plain_report_the_learner_would_see(graded_class):
+    _, out = graded_class
+    ada = feedback(out, "ada")
+    for step in MANIFEST.core:
+        assert f"✓ Step {step.number}: {step.title} (passed)" in ada
+    assert "\x1b[" not in ada, "no colour codes in a file"
+    ben = feedback(out, "ben")
+    assert f"✗ Step 2: {MANIFEST.step(2).title} (not yet)" in ben
+    assert "NEW_IMAGE" in ben and "Hint: " + MANIFEST.step(2).hint in ben
+    assert f"In {MANIFEST.step(2).file}" in ben, "paths as the learner sees them from their own folder"
+    cy = feedback(out, "cy")
+    assert f"Step 3: {MANIFEST.step(3).title} (took too long)" in cy
+    assert f"after {float(TIME_LIMIT):g} seconds" in cy
+    assert "ended the program itself" in feedback(out, "dee")
+    assert f"Open steps/{MANIFEST.step(1).file}," in feedback(out, "gus")
+
+
+def test_a_changed_grader_copy_is_flagged_in_the_csv_and_the_feedback(graded_class):
+    _, out = graded_class
+    grades = read_grades(out)
+    assert grades["fay"]["grader_modified"] == "True"
+    assert messages.CLASS_GRADER_MODIFIED in feedback(out, "fay")
+    # eve's copy is the grader as it is now: it is "modified" only while grader/ differs from its record.
+    expected = integrity.digest() != integrity.recorded()
+    assert grades["eve"]["grader_modified"] == str(expected)
+    assert (messages.CLASS_GRADER_MODIFIED in feedback(out, "eve")) == expected
+    assert grades["ada"]["grader_modified"] == "False"
+
+
+def test_step_files_are_found_in_the_folder_or_in_its_steps_subfolder(tmp_path):
+    assert classroom.steps_folder(copy_solutions(tmp_path / "a"), MANIFEST) == tmp_path / "a"
+    copy_solutions(tmp_path / "b" / "steps")
+    assert classroom.steps_folder(tmp_path / "b", MANIFEST) == tmp_path / "b" / "steps"
+    (tmp_path / "c").mkdir()
+    assert classroom.steps_folder(tmp_path / "c", MANIFEST) == tmp_path / "c"
+
+
+# --- a worker that crashes or hangs costs only its submission -------------------------------------------
+
+def grade_or_misbehave(learner: str, folder: Path, time_limit):
+    """Runs in the workers, in place of classroom.grade_submission."""
+    if learner == "a_crash":
+        os._exit(9)  # the worker process dies
+    if learner == "b_hang":
+        # The learner's file sleeps, and the grader's own limit is far away: only the pool's timeout ends it.
+        return classroom.grade_submission(learner, folder, 600)
+    return classroom.grade_submission(learner, folder, time_limit)
+
+
+def test_a_crashed_or_stuck_worker_costs_only_its_submission(tmp_path):
+    submissions = tmp_path / "submissions"
+    shutil.copytree(KIT / "grader" / "starters", submissions / "a_crash")
+    pid_file = tmp_path / "learner.pid"
+    shutil.copytree(KIT / "grader" / "starters", submissions / "b_hang")
+    change_step(submissions / "b_hang", 1, lambda text: text + (
+        f"\nimport os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(3600)\n"))
+    shutil.copytree(KIT / "grader" / "starters", submissions / "c_fine")
+    shutil.copytree(KIT / "grader" / "starters", submissions / "d_fine" / "steps")
+    out = tmp_path / "grades"
+    rows = classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, timeout=8,
+                                 grade_function=grade_or_misbehave, show_progress=False)
+    assert [row["status"] for row in rows] == ["error", "error", "graded", "graded"]
+    grades = read_grades(out)
+    assert grades["a_crash"]["message"] == messages.class_worker_crashed(9)
+    assert grades["b_hang"]["message"] == messages.class_submission_timed_out(8)
+    for learner in ("a_crash", "b_hang"):
+        assert [grades[learner][column] for column in (*STEP_COLUMNS, "total")] == [""] * (len(STEP_COLUMNS) + 1)
+        assert messages.grader_fault(grades[learner]["message"]) in feedback(out, learner)
+    for learner in ("c_fine", "d_fine"):
+        assert grades[learner]["total"] == "0"
+        assert f"○ Step 1: {MANIFEST.step(1).title} (not started)" in feedback(out, learner)
+    # The stopped worker took the learner process it had started with it.
+    learner_pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while is_running(learner_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_running(learner_pid)
+
+
+def is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+            return file.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (macOS): ask the process itself
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["missing", "empty", "a_file", "workers_0"])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, case):
+    folder = tmp_path / "submissions"
+    arguments = [str(folder)]
+    if case == "empty":
+        folder.mkdir()
+    elif case == "a_file":
+        folder.write_text("not a folder")
+    elif case == "workers_0":
+        copy_solutions(folder / "ada")
+        arguments += ["--workers", "0"]
+    done = run_cli(*arguments, module="grader.classroom")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("grader.classroom: error: ")
+    assert not (tmp_path / "grades").exists()
+
+
+def test_nox_grade_class_session(tmp_path):
+    submissions = tmp_path / "submissions"
+    shutil.copytree(KIT / "grader" / "starters", submissions / "ada")
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    done = subprocess.run([sys.executable, "-m", "nox", "--no-venv", "-f", str(KIT / "noxfile.py"), "-s", "grade-class",
+                           "--", str(submissions)], capture_output=True, text=True, encoding="utf-8", timeout=300,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PATH": path})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert read_grades(tmp_path / "grades")["ada"]["total"] == "0"
+    listed = subprocess.run([sys.executable, "-m", "nox", "-l", "-f", str(KIT / "noxfile.py")], capture_output=True,
+                            text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
+    assert any(line.startswith("- grade-class -> ") for line in listed.stdout.splitlines()), listed.stdout
