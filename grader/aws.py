@@ -8,7 +8,11 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+import contextlib
+import importlib
+import itertools
+import unittest.mock
+from datetime import datetime, timedelta
 
 # Fake credentials and no account-ID endpoints (moto does not route those), before boto3 is used.
 for _key, _value in {
@@ -32,6 +36,7 @@ from moto import mock_aws  # noqa: E402
 from .sandbox import wire  # noqa: E402
 
 REGION = "us-east-1"
+PAST_DAY = datetime(2024, 6, 1, 9, 30)
 BILLING_KEYS = ("BillingMode", "ProvisionedThroughput")
 
 
@@ -77,13 +82,13 @@ def disallowed_values(request: dict) -> list[tuple[str, str, list[str]]]:
 class StockChange:
     """One write the grader makes to the learner's table, and what the stream record must yield."""
 
-    action: str  # "put" or "update"
+    action: str  # "put", "update" (the stock), "rename" (not the stock) or "delete"
     product_id: str
-    stock: int
+    stock: int  # after the change (for "delete": before it)
 
     @property
     def event_name(self) -> str:
-        return "INSERT" if self.action == "put" else "MODIFY"
+        return {"put": "INSERT", "delete": "REMOVE"}.get(self.action, "MODIFY")
 
 
 def stock_changes(rng: random.Random) -> list[StockChange]:
@@ -96,6 +101,23 @@ def stock_changes(rng: random.Random) -> list[StockChange]:
         StockChange("update", other_id, rng.randrange(2, 400)),
         StockChange("put", random_id, 9007199254740993),  # 2**53 + 1: a float cannot hold it
         StockChange("update", "P123", 49),
+    ]
+
+
+def audit_changes(rng: random.Random) -> list[StockChange]:
+    """Writes for the audit trail: stock changes, one that leaves the stock alone (then another change in
+    the same batch), an insert, a removal. The handler never sees the first: it was deployed after it,
+    so its first record is a MODIFY of a product it knows nothing about but what the record says."""
+    first, second = f"A{rng.randrange(100, 999)}", f"B{rng.randrange(100, 999)}"
+    start = rng.randrange(10, 90)
+    return [
+        StockChange("put", first, start),
+        StockChange("update", first, start - 3),
+        StockChange("rename", first, start - 3),
+        StockChange("update", first, start + 4),
+        StockChange("put", second, 5),
+        StockChange("delete", second, 5),
+        StockChange("update", first, start + 12),
     ]
 
 
@@ -120,19 +142,20 @@ def _read_stream(streams, stream_arn: str) -> list[dict]:
 
 
 # The grader's writes: random once per process, so a hard-coded answer cannot know them in advance.
-STOCK_CHANGES = stock_changes(random.Random())
+STOCK_CHANGES = tuple(stock_changes(random.Random()))
+AUDIT_CHANGES = tuple(audit_changes(random.Random()))
 
 
-def simulate(table_request: dict) -> TableSimulation:
-    """Create the table from the learner's dict, make the grader's stock changes, read back its stream.
+def simulate(table_request: dict, changes: tuple[StockChange, ...] = STOCK_CHANGES) -> TableSimulation:
+    """Create the table from the learner's dict, make ``changes``, read back its stream.
     The same request always gives the same outcome, so each is simulated once per process."""
-    return _simulate_encoded(json.dumps(wire.encode(table_request)))
+    return _simulate_encoded(json.dumps(wire.encode(table_request)), changes)
 
 
 @functools.lru_cache(maxsize=256)
-def _simulate_encoded(encoded_request: str) -> TableSimulation:
+def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) -> TableSimulation:
     request = wire.decode(json.loads(encoded_request))
-    outcome = TableSimulation(changes=STOCK_CHANGES)
+    outcome = TableSimulation(changes=list(changes))
     if not any(key in request for key in BILLING_KEYS):
         request["BillingMode"] = "PAY_PER_REQUEST"
         outcome.billing_supplied = True
@@ -150,7 +173,8 @@ def _simulate_encoded(encoded_request: str) -> TableSimulation:
     try:
         stream_arn = outcome.description.get("LatestStreamArn")
         if stream_arn:
-            _write(dynamodb, name, STOCK_CHANGES)
+            with _clock_in_the_past():
+                _write(dynamodb, name, changes)
             outcome.records = _read_stream(streams, stream_arn)
     except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
         outcome.error = f"{type(error).__name__}: {error}"
@@ -159,21 +183,36 @@ def _simulate_encoded(encoded_request: str) -> TableSimulation:
     return outcome
 
 
+@contextlib.contextmanager
+def _clock_in_the_past():
+    """Stream records stamped on a past day, seconds apart, as if the changes were made long before the
+    handler runs (as a real stream's backlog is): "the time now" is then never a record's time."""
+    table_module = importlib.import_module("moto.dynamodb.models.table")
+    if not hasattr(table_module, "utcnow"):  # another moto: records keep their real times
+        yield
+        return
+    moments = itertools.count()
+    with unittest.mock.patch.object(table_module, "utcnow",
+                                    lambda: PAST_DAY + timedelta(seconds=7 * next(moments))):
+        yield
+
+
 def _write(dynamodb, name: str, changes: list[StockChange]) -> None:
     for change in changes:
+        key = {"ProductID": {"S": change.product_id}}
         if change.action == "put":
             dynamodb.put_item(TableName=name, Item={
-                "ProductID": {"S": change.product_id},
-                "Stock": {"N": str(change.stock)},
-                "Name": {"S": f"Product {change.product_id}"},
+                **key, "Stock": {"N": str(change.stock)}, "Name": {"S": f"Product {change.product_id}"},
             })
+        elif change.action == "update":
+            dynamodb.update_item(TableName=name, Key=key, UpdateExpression="SET Stock = :stock",
+                                 ExpressionAttributeValues={":stock": {"N": str(change.stock)}})
+        elif change.action == "rename":
+            dynamodb.update_item(TableName=name, Key=key, UpdateExpression="SET #name = :name",
+                                 ExpressionAttributeNames={"#name": "Name"},
+                                 ExpressionAttributeValues={":name": {"S": f"Renamed {change.product_id}"}})
         else:
-            dynamodb.update_item(
-                TableName=name,
-                Key={"ProductID": {"S": change.product_id}},
-                UpdateExpression="SET Stock = :stock",
-                ExpressionAttributeValues={":stock": {"N": str(change.stock)}},
-            )
+            dynamodb.delete_item(TableName=name, Key=key)
 
 
 def as_lambda_delivers(record: dict, stream_arn: str) -> dict:

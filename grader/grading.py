@@ -53,7 +53,8 @@ class StepResult:
 
     @property
     def max_score(self) -> float:
-        return self.step.points
+        """A bonus step's points are extra credit: they add to the score, not to the maximum."""
+        return 0.0 if self.step.bonus else self.step.points
 
     @property
     def score(self) -> float:

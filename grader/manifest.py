@@ -31,6 +31,8 @@ class Step:
     time_limit: float
     memory_limit: int
     points: float = 1.0
+    bonus: bool = False  # optional: shown apart, and not needed for "all steps pass"
+    simulated_aws: bool = False  # the learner's code calls DynamoDB: give its process a moto of its own
     # check name (the test function's name without "test_") -> a more specific hint
     more_hints: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -46,6 +48,11 @@ class Manifest:
     @property
     def numbers(self) -> list[int]:
         return [step.number for step in self.steps]
+
+    @property
+    def core(self) -> list[Step]:
+        """The steps every learner does (not the bonus ones)."""
+        return [step for step in self.steps if not step.bonus]
 
     def step(self, number: int) -> Step:
         for step in self.steps:
@@ -108,9 +115,14 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 memory_limit=int(raw.get("memory_limit", default_memory)),
                 more_hints=dict(more_hints),
                 points=float(points),
+                bonus=raw.get("bonus", False) is True,
+                simulated_aws=raw.get("simulated_aws", False) is True,
             )
         )
     numbers = [step.number for step in steps]
+    bonus = [step.bonus for step in steps]
+    if bonus != sorted(bonus):
+        raise ManifestError(f"{path.name}: bonus steps must come after all the other steps")
     if numbers != list(range(1, len(steps) + 1)):
         raise ManifestError(f"{path.name}: steps must be numbered 1, 2, 3, ... in order, found {numbers}")
     return Manifest(tuple(steps))

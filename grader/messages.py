@@ -26,6 +26,8 @@ EXCEPTION_EXPLANATIONS = {
     "ModuleNotFoundError": "Your code imports a module that is not installed. This exercise needs no imports.",
     "ImportError": "An import failed. This exercise needs no imports.",
     "PermissionError": "Your code tried to do something the grader does not allow.",
+    "ResourceNotFoundException": "DynamoDB has no table by that name. For your handler the grader creates one "
+                                 "table, the one audit_table describes (InventoryAudit): write into that one, by its name.",
 }
 
 NETWORK_USED = ("Your code tried to connect to the network ({targets}). The grader runs your code offline "
@@ -55,8 +57,8 @@ def _relative(text: str, display: str, absolute: str) -> str:
     return text.replace(absolute, display)
 
 
-def exception(event: dict, display: str, absolute: str, network: list) -> str:
-    where = "while running your file" if event["phase"] == "module" else "inside process_event"
+def exception(event: dict, display: str, absolute: str, network: list, function: str | None = None) -> str:
+    where = "while running your file" if event["phase"] == "module" else f"inside {function or 'your function'}"
     lines = [f"{display} raised {event['type']} {where}."]
     if network:
         lines.append(NETWORK_USED.format(targets=_network_targets(network)))
@@ -85,7 +87,7 @@ def not_utf8(display: str, line: int) -> str:
 
 
 def timeout(display: str, limit: float, phase: str, function: str | None, threads: list[str]) -> str:
-    what = f"your file {display}" if phase == "module" else f"{function}(record) in {display}"
+    what = f"your file {display}" if phase == "module" else f"{function}(...) in {display}"
     if threads:
         return (f"The grader stopped {what} after {limit:g} seconds: your code started a thread "
                 f"({', '.join(threads)}) that never ended, so the program could never finish. This exercise "
@@ -95,7 +97,7 @@ def timeout(display: str, limit: float, phase: str, function: str | None, thread
             "If your computer is just slow, run the grader with --time-limit 30.")
 
 
-def ended_early(display: str, ending, phase: str) -> str:
+def ended_early(display: str, ending, phase: str, function: str | None = None) -> str:
     if ending.kind == "killed":
         if ending.signal_name in ("SIGKILL", "SIGSEGV"):
             return (f"{display} crashed ({ending.signal_name}): it used too much memory or recursed too "
@@ -105,7 +107,7 @@ def ended_early(display: str, ending, phase: str) -> str:
         return f"{display} was stopped by the operating system ({ending.signal_name})."
     if ending.kind == "channel_broken":
         return f"{display} stopped answering the grader (did it close files it did not open?)."
-    when = "before the grader could look at your variables" if phase == "module" else "while process_event ran"
+    when = "before the grader could look at your variables" if phase == "module" else f"while {function} ran"
     return (f"{display} ended the program itself (exit status {ending.returncode}) {when}, so nothing could "
             "be checked. Remove os._exit() / sys.exit() calls: the grader needs your file to run to its end.")
 
@@ -298,7 +300,10 @@ NO_STREAM_ON_TABLE = ("The simulated DynamoDB created your table without a strea
 
 # --- step 3 -------------------------------------------------------------------------------------------
 
-NOT_A_FUNCTION = "process_event must be a function, written with def process_event(record): ..."
+def not_a_function(name: str, signature: str) -> str:
+    return f"{name} must be a function, written with def {name}({signature}): ..."
+
+
 ONE_RECORD_PARAMETER = ("process_event must take exactly one parameter, named record: the stream record it "
                         "processes.")
 NO_RECORDS_FOR_PROCESS_EVENT = ("The grader could not test process_event: it needs stream records from your "
@@ -413,8 +418,19 @@ def missing_file(display: str, step) -> str:
             "starter as it was given to you).")
 
 
-def progress(passed: int, total: int, score: float, max_score: float) -> str:
-    return f"{passed} / {total} steps · {score:g} / {max_score:g} points"
+def progress(passed: int, total: int, score: float, max_score: float, bonus_passed: int = 0,
+             bonus_total: int = 0, bonus_score: float = 0) -> str:
+    """'3 / 4 steps · bonus 0 / 1 · 3.5 / 4 points'; bonus points are extra: '... 4 / 4 points + 1 bonus'."""
+    if not total:  # only a bonus step was graded
+        return f"bonus {bonus_passed} / {bonus_total} · {bonus_score:g} bonus points"
+    bonus = f" · bonus {bonus_passed} / {bonus_total}" if bonus_total else ""
+    extra = f" + {bonus_score:g} bonus" if bonus_score else ""
+    return f"{passed} / {total} steps{bonus} · {score:g} / {max_score:g} points{extra}"
+
+
+def bonus_next(result) -> str:
+    return (f"Ready for more? The bonus step builds the audit trail the scenario asks for: open {result.file} "
+            f"(nox -s grade -- {result.step.number} grades it).")
 
 
 GRADER_MODIFIED = ("Note: the grader's own files (grader/) differ from the kit as published, so these results "
@@ -435,14 +451,13 @@ def next_action(result) -> str:
 
 
 COMPLETION = (
-    "All steps pass. Well done!\n"
+    "All four steps pass. Well done!\n"
     "You built the heart of an event-driven inventory system: a Products table whose DynamoDB stream "
     "records every change with the item before and after it, and a handler that turns each stream record "
     "into (product_id, stock), tested on real records from a simulated stream.\n"
-    "Where to go next: run process_event as an AWS Lambda function with the stream as its event source; "
-    "store each change in an audit table; and read about at-least-once delivery, which is why stream "
-    "handlers must cope with seeing the same record twice. `nox -s solution -- N` shows the reference "
-    "solution of any step next to yours."
+    "Where to go next: run process_event as an AWS Lambda function with the stream as its event source, "
+    "and read about at-least-once delivery, which is why stream handlers must cope with seeing the same "
+    "record twice. `nox -s solution -- N` shows the reference solution of any step next to yours."
 )
 STATUS_WORDS = {
     "passed": "passed",
@@ -485,4 +500,129 @@ SOLUTION_SAME = "Your file is the reference solution, line for line."
 WATCHING = "Watching {target}: save a step file to grade again · Enter: grade now · q then Enter, or Ctrl-C: quit"
 GRADING = "Grading..."
 STOPPED_WATCHING = "Stopped watching."
+
+
+# --- Gradescope (grader/gradescope.py): what a student reads on Gradescope, and what the instructor reads --
+
+
+def gradescope_missing(file: str) -> str:
+    return (f"Your submission has no {file}. Upload it with your other step files (the files on their own, or "
+            "your whole steps/ folder) and submit again.")
+
+
+GRADESCOPE_PASSED = "Passed."
+GRADESCOPE_NOTHING_FOUND = ("No step files were found in your submission. Upload {files} (the files on their own, "
+                            "or your whole steps/ folder) and submit again.")
+
+
+def gradescope_graded_from(file: str, chosen: str, others: list[str]) -> str:
+    return (f"Your submission has more than one {file}: graded {chosen}, not " + ", ".join(others) + ".")
+
+
+GRADESCOPE_GRADER_MODIFIED = ("Note: your submission includes a grader/ folder ({where}) that differs from the "
+                              "course's grader. It was not used: your step files were graded by the course's "
+                              "own grader.")
+GRADESCOPE_PYTHON_TOO_OLD = ("The grader needs Python 3.10 or newer. In Gradescope's autograder settings, choose "
+                             "an Ubuntu 22.04 (or newer) base image, and upload the zip again.")
+
+
+def gradescope_built(out: str, files: int, visibility: str) -> str:
+    return (f"Wrote {out} ({files} files; test results visibility: {visibility}).\n"
+            "Upload it on Gradescope: in the programming assignment's Configure Autograder page, choose Zip file "
+            "upload and an Ubuntu 22.04 (or newer) base image, then Update Autograder. Try it with Test "
+            "Autograder on the files in solutions/ (all steps pass) and in steps/ (none started).")
+
+
+GRADESCOPE_STALE_RECORD = ("Note: grader/integrity.txt does not match grader/ as it is now, so learners' own "
+                           "`nox -s grade` will say their grader was changed. Record it again first: "
+                           "python -m grader.integrity --record")
+GRADESCOPE_CANNOT_GRADE = "the grader could not grade this submission: {error}"
+
+
+# --- grading a class (python -m grader.classroom) -------------------------------------------------------
+
+CLASS_PROGRESS = "Grading the class"
+CLASS_GRADER_MODIFIED = ("Note: this submission came with its own copy of the grader (grader/), and that copy differs "
+                         "from the kit as published. These results come from your instructor's grader, not from it.")
+
+
+def class_no_learners(folder) -> str:
+    return (f"{folder} holds no learner folders: put one folder per learner in it, named after the learner, "
+            "holding their step files (or their whole kit, with steps/)")
+
+
+def class_submission_timed_out(seconds: float) -> str:
+    return f"grading this submission took longer than {seconds:g} seconds, so it was stopped"
+
+
+def class_worker_crashed(exit_code) -> str:
+    return f"the process grading this submission crashed (exit code {exit_code})"
+
+
+def class_grading_failed(detail: str) -> str:
+    return f"grading this submission failed: {detail}"
+
+
+def class_done(learners: int, ungraded: int, modified: int, out) -> str:
+    text = f"Graded {learners - ungraded} of {learners} submissions: grades and feedback in {out}"
+    if ungraded:
+        text += f". {ungraded} could not be graded (status 'error' in grades.csv)"
+    if modified:
+        text += f". {modified} came with a changed grader/ (grader_modified in grades.csv)"
+    return text + "."
+
+
+# --- the bonus step: the audit trail -----------------------------------------------------------------
+
+NO_RECORDS_FOR_HANDLER = ("The grader could not test handle_batch: it needs stream records from your Products table, "
+                          "and products_table does not give a table with a NEW_AND_OLD_IMAGES stream. Fix the "
+                          "earlier steps' part of this file first.")
+AUDIT_KEY_SCHEMA = ("The audit table's key has two parts, in this order: ProductID as the partition key (HASH), then "
+                    "SequenceNumber as the sort key (RANGE). One product has many changes, and the sequence number "
+                    "tells them apart.")
+AUDIT_ATTRIBUTES = ("Declare both key attributes as strings: ProductID and SequenceNumber, each with AttributeType "
+                    "\"S\" (sequence numbers can have more digits than a DynamoDB number holds), and nothing else.")
+EVENT_AND_CONTEXT = "AWS Lambda calls its handler with two arguments: def handle_batch(event, context):"
+
+
+def _change(row) -> str:
+    return (f"the {row.event_name} of product {show(row.product_id)} (stock {row.old_stock} -> {row.new_stock}, "
+            f"SequenceNumber {show(row.sequence_number)})")
+
+
+def handler_raised(number: int, batches: int, batch: list, text: str) -> str:
+    kinds = ", ".join(record.get("eventName", "?") for record in batch)
+    which = f"batch {number}" if number <= batches else "batch 2 a second time (streams deliver at least once)"
+    return (f"The grader called handle_batch(event, context) with {which}, whose event[\"Records\"] holds "
+            f"{len(batch)} records ({kinds}). It raised an error instead of finishing.\n{text}")
+
+
+def audit_row_missing(row, count: int) -> str:
+    return (f"After every batch was delivered, the audit table holds {count} items but none for {_change(row)}. "
+            "Each stock change needs an item keyed by the record's ProductID and SequenceNumber.")
+
+
+def audit_rows_unexpected(keys: list) -> str:
+    return ("The audit table holds items whose key matches no stream record. Key each item by the record's own "
+            "ProductID (from record[\"dynamodb\"][\"Keys\"]) and SequenceNumber (record[\"dynamodb\"][\"SequenceNumber\"]), "
+            "not by values made up in the handler.")
+
+
+def audit_unchanged_written(row) -> str:
+    return (f"handle_batch wrote an item for {_change(row)}: that MODIFY only renamed the product and left its "
+            "stock alone, so it is not a stock change. Skip records whose OldImage and NewImage hold the same stock.")
+
+
+def audit_remove_missing(row) -> str:
+    return (f"The audit table has no item for {_change(row)}. A REMOVE record has no NewImage: record it with "
+            "NewStock 0, not skip it.")
+
+
+def audit_value_wrong(row, name: str) -> str:
+    return f"The item for {_change(row)} has a wrong {name}."
+
+
+AUDIT_DUPLICATES = ("After the grader delivered one batch a second time (streams deliver at least once), the audit "
+                    "table holds more items than before: the handler is not idempotent. Write each item with "
+                    "put_item under the key ProductID + SequenceNumber, so a second delivery overwrites it.")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ElementTree
 
+from . import messages
 from .failures import CheckFailed, RunProblem
 from .grading import ERROR, TIMEOUT, StepResult
 
@@ -14,12 +15,28 @@ EXERCISM_TRUNCATED = "... (truncated to 500 characters)"
 
 
 def totals(results: list[StepResult]) -> dict:
+    """Steps passed out of the core steps graded; bonus steps counted apart, their points extra credit."""
+    core = [result for result in results if not result.step.bonus]
+    bonus = [result for result in results if result.step.bonus]
     return {
-        "passed": sum(result.passed for result in results),
-        "total": len(results),
+        "passed": sum(result.passed for result in core),
+        "total": len(core),
+        "bonus_passed": sum(result.passed for result in bonus),
+        "bonus_total": len(bonus),
         "score": round(sum(result.score for result in results), 2),
         "max_score": sum(result.max_score for result in results),
     }
+
+
+def progress_line(results: list[StepResult]) -> str:
+    """'3 / 4 steps · bonus 0 / 1 · 3.5 / 4 points', as every report ends."""
+    core = [result for result in results if not result.step.bonus]
+    bonus = [result for result in results if result.step.bonus]
+    return messages.progress(
+        sum(result.passed for result in core), len(core),
+        sum(result.score for result in core), sum(result.max_score for result in core),
+        sum(result.passed for result in bonus), len(bonus), sum(result.score for result in bonus),
+    )
 
 
 def as_json(results: list[StepResult], grader_modified: bool = False) -> str:
@@ -33,6 +50,7 @@ def as_json(results: list[StepResult], grader_modified: bool = False) -> str:
             "hint": result.hint,
             "score": result.score,
             "max_score": result.max_score,
+            "bonus": result.step.bonus,
         }
         for result in results
     ]

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from . import messages
 from .grading import NOT_STARTED_STATUS, StepResult
+from .report import progress_line
 from .steprun import display_path
 
 SYMBOLS = {"passed": "✓", "not_started": "○", "other": "✗"}
@@ -78,13 +79,14 @@ def _step_block(result: StepResult, symbols: dict, explain: bool, grown: bool, c
 
 
 def _progress(results: list[StepResult], console: Console) -> Table | Text:
-    passed, total = sum(result.passed for result in results), len(results)
-    score, max_score = sum(result.score for result in results), sum(result.max_score for result in results)
-    words = Text(messages.progress(passed, total, score, max_score), "bold")
+    words = Text(progress_line(results), "bold")
+    core = [result for result in results if not result.step.bonus]
     if not console.is_terminal:
         return words
     grid = Table.grid(padding=(0, 2))
-    grid.add_row(ProgressBar(total=total, completed=passed, width=min(40, max(console.width - 20, 10))), words)
+    bar = ProgressBar(total=len(core), completed=sum(result.passed for result in core),
+                      width=min(40, max(console.width - 20, 10)))
+    grid.add_row(bar, words)
     return grid
 
 
@@ -100,8 +102,11 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     symbols = _symbols(console)
     blocks = []
     explained_not_started = explained_one = False
+    core_done = all(result.passed for result in results if not result.step.bonus)
     for result in results:
         explain = not result.passed and (result.status != NOT_STARTED_STATUS or not explained_not_started)
+        # An optional step that was never opened is not worth a word until the others pass.
+        explain = explain and not (result.step.bonus and result.status == NOT_STARTED_STATUS and not core_done)
         explain = explain and not (explain_first_only and explained_one)
         explained_one |= explain
         explained_not_started |= explain and result.status == NOT_STARTED_STATUS
@@ -117,9 +122,14 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     if grader_modified:
         console.print(Text(messages.GRADER_MODIFIED, "bold magenta"))
         console.print()
-    upcoming = next((result for result in results if not result.passed), None)
+    upcoming = next((result for result in results if not result.passed and not result.step.bonus), None)
+    bonus_left = next((result for result in results if not result.passed and result.step.bonus), None)
     if upcoming is not None:
         console.print(Text(messages.next_action(upcoming), "bold"))
     elif len(results) == (all_steps or len(results)) and len(results) > 1:
         console.print(Text(messages.COMPLETION, "green"))
+        if bonus_left is not None:
+            console.print(Text(messages.bonus_next(bonus_left), "bold"))
+    elif bonus_left is not None:
+        console.print(Text(messages.next_action(bonus_left), "bold"))
     console.print(_progress(results, console))

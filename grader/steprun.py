@@ -54,6 +54,7 @@ class StepRun:
         self._calls: dict[str, list] = {}
         self.network: list[str] = []
         self.waiting_threads: list[str] = []
+        self.memo: dict = {}  # what checks worked out once for this run (e.g. the audit trail's delivery)
         self.forked = False
         if not file.is_file():
             self.state = MISSING
@@ -67,6 +68,7 @@ class StepRun:
             self._process = LearnerProcess(
                 self.file.resolve(), self.names, time_limit=self.time_limit,
                 memory_limit=self.step.memory_limit, trace_function="process_event",
+                simulated_aws=self.step.simulated_aws,
             )
 
     def close(self) -> None:
@@ -137,14 +139,17 @@ class StepRun:
 
     # --- calling the learner's function ---------------------------------------------------------
 
-    def call(self, function: str, arguments: list) -> list[dict]:
-        """Call ``function(argument)`` for each argument; each answer is {"returned": v} or an exception event."""
-        key = function + repr(arguments)
+    def call(self, function: str, argument_lists: list[list], *, lambda_context: bool = False) -> list[dict]:
+        """Call ``function(*arguments)`` for each list of arguments, in order (with a Lambda-like context
+        object last, if ``lambda_context``); each answer is {"returned": value} or
+        {"exception": event, "text": words}."""
+        key = function + repr(argument_lists) + repr(lambda_context)
         if key in self._calls:
             return self._calls[key]
         self._module_report()
         self._process.start_phase()
-        self._process.send({"calls": [{"function": function, "args": [wire.encode(a)]} for a in arguments]})
+        self._process.send({"calls": [{"function": function, "args": [wire.encode(a) for a in arguments],
+                                       "lambda_context": lambda_context} for arguments in argument_lists]})
         answers = []
         while True:
             event = self._process.next_event()
@@ -156,7 +161,7 @@ class StepRun:
                 answers.append({"returned": wire.decode(event["returned"])})
             elif kind == "exception":
                 self.network.extend(event.get("network", []))
-                answers.append({"exception": event, "text": self._exception_text(event)})
+                answers.append({"exception": event, "text": self._exception_text(event, function)})
             else:
                 problem = self._describe(event, "call", function=function)
                 self._problem = problem
@@ -164,10 +169,25 @@ class StepRun:
         self._calls[key] = answers
         return answers
 
+    def aws_errand(self, errand: dict) -> dict:
+        """Ask the learner's process to do DynamoDB work on its own moto (steps with simulated_aws):
+        {"aws": "create_table", "request": {...}} or {"aws": "scan", "table": name}."""
+        self._module_report()
+        self._process.start_phase()
+        self._process.send({**errand, "request": wire.encode(errand["request"])} if "request" in errand else errand)
+        event = self._process.next_event()
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "aws_done":
+            return {"items": wire.decode(event["items"])} if "items" in event else {}
+        if kind == "aws_error":
+            return {"error": event["message"]}
+        self._problem = self._describe(event, "call", function="DynamoDB")
+        raise self._problem
+
     # --- turning what happened into words -------------------------------------------------------
 
-    def _exception_text(self, event: dict) -> str:
-        return messages.exception(event, self.display, str(self.file.resolve()), self.network)
+    def _exception_text(self, event: dict, function: str | None = None) -> str:
+        return messages.exception(event, self.display, str(self.file.resolve()), self.network, function)
 
     def _describe(self, event, phase: str, function: str | None = None) -> RunProblem:
         self._process.settle()  # the run is over; its output must be complete before we quote it
@@ -176,7 +196,7 @@ class StepRun:
             if event.kind == "timeout":
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads)
                 return RunProblem("timeout", messages.with_output(text, output))
-            text = messages.ended_early(self.display, event, phase)
+            text = messages.ended_early(self.display, event, phase, function)
         else:
             kind = event["event"]
             if kind == "syntax_error":

@@ -24,9 +24,9 @@ def test_untouched_kit_grades_0_of_4_and_explains_step_1(untouched_kit):
     assert lines[0].startswith("○ Step 1: Create the DynamoDB Products table (not started)")
     assert "Open " in lines[1] and "step1_create_table.py" in lines[1]
     assert lines[2].strip() == "Hint: " + MANIFEST.step(1).hint
-    for number in (2, 3, 4):
-        assert f"○ Step {number}: {MANIFEST.step(number).title} (not started)" in lines
-    assert lines[-1] == "0 / 4 steps · 0 / 4 points"
+    for step in MANIFEST.steps[1:]:
+        assert f"○ Step {step.number}: {step.title} (not started)" in lines
+    assert lines[-1] == "0 / 4 steps · bonus 0 / 1 · 0 / 4 points"
     assert done.stdout.count("Hint:") == 1
 
 
@@ -35,7 +35,7 @@ def test_solutions_grade_4_of_4():
     assert done.returncode == 0, done.stdout + done.stderr
     for step in MANIFEST.steps:
         assert f"✓ Step {step.number}: {step.title} (passed)" in done.stdout
-    assert "4 / 4 steps" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("4 / 4 steps · bonus 1 / 1 · 4 / 4 points")
 
 
 def test_default_target_is_the_kits_steps_folder():
@@ -48,13 +48,15 @@ def test_json_holds_only_the_document_with_every_field(solutions_copy):
     (solutions_copy / MANIFEST.step(2).file).write_text("print('✓ Step 2 passed')\nsyntax error here\n")
     done = run_cli("--target", str(solutions_copy), "--format", "json")
     document = json.loads(done.stdout)
-    assert set(document) == {"steps", "passed", "total", "score", "max_score", "grader_modified"}
-    assert (document["passed"], document["total"], document["score"], document["max_score"]) == (3, 4, 3, 4)
+    assert set(document) == {"steps", "passed", "total", "bonus_passed", "bonus_total", "score", "max_score",
+                             "grader_modified"}
+    assert (document["passed"], document["total"], document["bonus_passed"], document["bonus_total"]) == (3, 4, 1, 1)
+    assert (document["score"], document["max_score"]) == (3 + MANIFEST.step(5).points, 4)
     assert document["grader_modified"] is False
     for entry, step in zip(document["steps"], MANIFEST.steps):
-        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score"}
+        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score", "bonus"}
         assert (entry["step"], entry["title"], entry["hint"]) == (step.number, step.title, step.hint)
-    assert [entry["status"] for entry in document["steps"]] == ["passed", "error", "passed", "passed"]
+    assert [entry["status"] for entry in document["steps"]] == ["passed", "error", "passed", "passed", "passed"]
     assert done.returncode == 1
 
 
@@ -69,13 +71,13 @@ def test_a_missing_step_file_is_reported_as_missing(solutions_copy):
     (solutions_copy / MANIFEST.step(4).file).unlink()
     done = run_cli("--target", str(solutions_copy), "--format", "json")
     statuses = [entry["status"] for entry in json.loads(done.stdout)["steps"]]
-    assert statuses == ["passed", "passed", "passed", "missing"]
+    assert statuses == ["passed", "passed", "passed", "missing", "passed"]
     assert "is missing" in json.loads(done.stdout)["steps"][3]["message"]
 
 
 @pytest.mark.parametrize("args, words", [
     (["--target", "no/such/folder"], "no/such/folder is not a folder of step files"),
-    (["--step", "9"], "there is no step 9; the steps are 1 to 4"),
+    (["--step", "9"], "there is no step 9; the steps are 1 to 5"),
     (["--step", "two"], "argument --step: invalid int value: 'two'"),
     (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
     (["--time-limit", "0"], "--time-limit must be a positive number of seconds"),

@@ -31,7 +31,7 @@ def test_hostile_learner_code(case, solutions_copy):
     if case.name == "memory_blow_up" and sys.platform == "darwin":
         pytest.skip("macOS does not enforce RLIMIT_AS")
     entry, others = grade_case(solutions_copy, case)
-    assert others == ["passed"] * 3, "the other steps keep their results"
+    assert others == ["passed"] * (len(MANIFEST.steps) - 1), "the other steps keep their results"
     assert entry["status"] == case.status, entry["message"]
     for words in case.words:
         assert any(choice in entry["message"] for choice in words.split("|")), words

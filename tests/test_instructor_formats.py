@@ -41,13 +41,13 @@ def test_points_come_from_the_manifest(tmp_path):
     text = text.replace('file = "step4_simulate_event.py"', 'file = "step4_simulate_event.py"\npoints = 10')
     (tmp_path / "manifest.toml").write_text(text)
     manifest = load_manifest(tmp_path / "manifest.toml")
-    assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10]
+    assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10, 2.5]
 
 
 def test_json_shows_points(solutions_copy):
     break_step2(solutions_copy)
     document = json.loads(run_cli("--target", str(solutions_copy), "--format", "json").stdout)
-    assert [entry["max_score"] for entry in document["steps"]] == [1, 1, 1, 1]
+    assert [entry["max_score"] for entry in document["steps"]] == [1, 1, 1, 1, 0], "bonus points are extra credit"
     assert [entry["score"] for entry in document["steps"]][0] == 1
     assert 0 < document["steps"][1]["score"] < 1
     assert document["score"] == sum(entry["score"] for entry in document["steps"])
@@ -55,7 +55,7 @@ def test_json_shows_points(solutions_copy):
 
 def test_text_shows_points(solutions_copy):
     done = run_cli("--target", str(solutions_copy))
-    assert done.stdout.splitlines()[-1] == "4 / 4 steps · 4 / 4 points"
+    assert done.stdout.splitlines()[-1] == "4 / 4 steps · bonus 1 / 1 · 4 / 4 points + 1 bonus"
 
 
 def test_junit_has_one_testcase_per_check(solutions_copy):
@@ -71,7 +71,7 @@ def test_junit_has_one_testcase_per_check(solutions_copy):
         expected = sorted(name for first in checks if first <= step.number for name in checks[first])
         assert sorted(case.get("name") for case in suite.findall("testcase")) == expected
         properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
-        assert float(properties["max_score"]) == step.points
+        assert float(properties["max_score"]) == (0 if step.bonus else step.points)
     failures = [case for case in suites[1].findall("testcase") if case.find("failure") is not None]
     assert [case.get("name") for case in failures] == ["stream_view_type_is_new_and_old_images"]
     assert "NEW_IMAGE records carry only" in failures[0].find("failure").text
@@ -91,12 +91,12 @@ def test_exercism_results_follow_version_3(solutions_copy):
                                              "    print('x' * 2000)\n    return (product_id, str(stock))"))
     document = json.loads(run_cli("--target", str(solutions_copy), "--format", "exercism").stdout)
     assert document["version"] == 3 and document["status"] == "fail"
-    assert [test["task_id"] for test in document["tests"]] == [1, 2, 3, 4]
-    assert [test["status"] for test in document["tests"]] == ["pass", "pass", "fail", "pass"]
+    assert [test["task_id"] for test in document["tests"]] == [1, 2, 3, 4, 5]
+    assert [test["status"] for test in document["tests"]] == ["pass", "pass", "fail", "pass", "pass"]
     assert "message" not in document["tests"][0]
     for test in document["tests"][2:3]:
         assert 0 < len(test["message"]) <= 500
-    assert document["max_score"] == 4 and 2 <= document["score"] < 4
+    assert document["max_score"] == 4 and 2 <= document["score"] < 5
 
 
 def test_exercism_status_is_error_when_nothing_could_run(solutions_copy):

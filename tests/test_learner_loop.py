@@ -199,7 +199,7 @@ def test_solution_is_a_diff_against_the_learners_file_once_it_passes(kit_copy):
 
 def test_all_steps_passing_says_what_was_built():
     done = run_cli("--target", str(KIT / "solutions"))
-    assert "All steps pass." in done.stdout and "Where to go next" in done.stdout
+    assert "All four steps pass." in done.stdout and "Where to go next" in done.stdout
 
 
 def test_no_color_and_pipes_get_plain_text(kit_copy):

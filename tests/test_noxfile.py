@@ -23,7 +23,7 @@ def test_grade_is_the_default_session_and_grades_a_folder(tmp_path):
     shutil.copytree(KIT / "solutions", folder)
     done = nox("--", "--target", str(folder))
     assert done.returncode == 0, done.stderr
-    assert "4 / 4 steps" in done.stdout
+    assert "4 / 4 steps · bonus 1 / 1" in done.stdout
 
 
 def test_a_bare_number_grades_that_step_only(tmp_path):

@@ -20,7 +20,7 @@ def grade_with(folder, step: int, source: str, *extra: str) -> tuple[dict, dict]
     document = json.loads(done.stdout)
     assert done.returncode == 1
     others = [entry["status"] for entry in document["steps"] if entry["step"] != step]
-    assert others == ["passed"] * 3, "the other steps must still be graded"
+    assert others == ["passed"] * (len(MANIFEST.steps) - 1), "the other steps must still be graded"
     return document["steps"][step - 1], document
 
 
@@ -95,4 +95,4 @@ def test_a_process_event_that_never_returns_times_out(solutions_copy):
     source = solution(solutions_copy, 3).replace("    return (product_id, stock)", "    while True:\n        pass")
     entry, _ = grade_with(solutions_copy, 3, source, "--time-limit", "1.5")
     assert entry["status"] == "timeout"
-    assert "stopped process_event(record)" in entry["message"]
+    assert "stopped process_event(...)" in entry["message"]

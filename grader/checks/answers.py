@@ -6,6 +6,8 @@ what is wrong with it, so a later check never trips over an earlier mistake with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from grader import aws, messages
 from grader.failures import CheckFailed
 from grader.sandbox.wire import FunctionInfo
@@ -23,26 +25,33 @@ def _expect_type(run: StepRun, where: str, value, kind: type, example: str):
     return value
 
 
+TABLE_EXAMPLES = {"products_table": '{"TableName": "Products", ...}', "audit_table": '{"TableName": "InventoryAudit", ...}'}
+
+
+def request_dict(run: StepRun, variable: str = "products_table") -> dict:
+    """A CreateTable request the learner wrote (products_table, or audit_table in the bonus step)."""
+    return _expect_type(run, variable, run.value(variable), dict, TABLE_EXAMPLES[variable])
+
+
 def products_table(run: StepRun) -> dict:
-    table = run.value("products_table")
-    return _expect_type(run, "products_table", table, dict, '{"TableName": "Products", ...}')
+    return request_dict(run, "products_table")
 
 
-def table_key(run: StepRun, key: str, kind: type, example: str):
-    """products_table[key], which must be present and of type ``kind``."""
-    table = products_table(run)
+def table_key(run: StepRun, key: str, kind: type, example: str, variable: str = "products_table"):
+    """products_table[key] (or another request's), which must be present and of type ``kind``."""
+    table = request_dict(run, variable)
     if key not in table:
         unknown = [k for k in table if isinstance(k, str) and k not in aws.create_table_parameters()
                    and k not in ("StreamEnabled", "StreamViewType")]
-        raise CheckFailed(run.where("products_table"), messages.missing_key("products_table", key, table, unknown),
+        raise CheckFailed(run.where(variable), messages.missing_key(variable, key, table, unknown),
                           expected=f'a key "{key}"', found=f"the keys {show(list(table))}")
-    return _expect_type(run, f'products_table["{key}"]', table[key], kind, example)
+    return _expect_type(run, f'{variable}["{key}"]', table[key], kind, example)
 
 
-def list_of_dicts(run: StepRun, key: str, example: str) -> list[dict]:
-    items = table_key(run, key, list, example)
+def list_of_dicts(run: StepRun, key: str, example: str, variable: str = "products_table") -> list[dict]:
+    items = table_key(run, key, list, example, variable)
     for index, item in enumerate(items):
-        _expect_type(run, f'products_table["{key}"][{index}]', item, dict, example[1:-1])
+        _expect_type(run, f'{variable}["{key}"][{index}]', item, dict, example[1:-1])
     return items
 
 
@@ -56,13 +65,16 @@ def table_simulation(run: StepRun) -> aws.TableSimulation:
     return aws.simulate(products_table(run))
 
 
+def function(run: StepRun, name: str, signature: str) -> FunctionInfo:
+    value = run.value(name)
+    if not isinstance(value, FunctionInfo):
+        raise CheckFailed(run.where(name), messages.not_a_function(name, signature),
+                          expected=f"a function: def {name}({signature}): ...", found=describe(value))
+    return value
+
+
 def process_event(run: StepRun) -> FunctionInfo:
-    function = run.value("process_event")
-    if not isinstance(function, FunctionInfo):
-        raise CheckFailed(run.where("process_event"), messages.NOT_A_FUNCTION,
-                          expected="a function: def process_event(record): ...",
-                          found=describe(function))
-    return function
+    return function(run, "process_event", "record")
 
 
 def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
@@ -75,6 +87,81 @@ def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
     if len(records) != len(simulation.changes):
         raise RuntimeError(f"{len(simulation.changes)} writes gave {len(records)} stream records")
     lambda_record = aws.as_lambda_delivers(records[-1], simulation.description["LatestStreamArn"])
-    answers = run.call("process_event", records + [lambda_record])
+    answers = run.call("process_event", [[record] for record in records + [lambda_record]])
     pairs = list(zip(simulation.changes + [simulation.changes[-1]], records + [lambda_record]))
     return [(change, record, answer) for (change, record), answer in zip(pairs, answers)]
+
+
+# --- the bonus step: the audit trail -----------------------------------------------------------------
+
+@dataclass
+class AuditRow:
+    """An item the learner's handler must write, from one of the grader's changes and its stream record."""
+
+    product_id: str
+    sequence_number: str
+    old_stock: int
+    new_stock: int
+    event_name: str
+    time: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.product_id, self.sequence_number
+
+
+@dataclass
+class AuditDelivery:
+    """What the learner's handle_batch made of the grader's batches, read back from DynamoDB."""
+
+    rows: list[AuditRow]  # expected, one per stock change
+    skipped: AuditRow  # the change that left the stock alone: no item for it
+    batches: list[list[dict]]
+    answers: list[dict]  # one per delivery: {"returned": ...} or {"exception": ..., "text": ...}
+    first_items: list[dict]  # the audit table after every batch was delivered once
+    again_items: list[dict]  # ... and after one batch was delivered a second time
+
+
+def _expected_rows(changes, records) -> list[AuditRow]:
+    stock: dict[str, int] = {}
+    rows = []
+    for change, record in zip(changes, records):
+        before = stock.get(change.product_id, 0)
+        after = 0 if change.action == "delete" else change.stock
+        stock[change.product_id] = after
+        rows.append(AuditRow(change.product_id, record["dynamodb"]["SequenceNumber"], before, after,
+                             change.event_name, record["dynamodb"]["ApproximateCreationDateTime"]))
+    return rows
+
+
+def audit_delivery(run: StepRun) -> AuditDelivery:
+    """Create the learner's audit table in their process's DynamoDB, deliver the grader's batches to
+    handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
+    if "audit" in run.memo:
+        return run.memo["audit"]
+    function(run, "handle_batch", "event, context")
+    simulation = aws.simulate(products_table(run), aws.AUDIT_CHANGES)
+    if not simulation.accepted or len(simulation.records) != len(aws.AUDIT_CHANGES):
+        raise CheckFailed(run.where("products_table"), messages.NO_RECORDS_FOR_HANDLER)
+    request = dict(request_dict(run, "audit_table"))
+    if not any(key in request for key in aws.BILLING_KEYS):
+        request["BillingMode"] = "PAY_PER_REQUEST"
+    created = run.aws_errand({"aws": "create_table", "request": request})
+    if "error" in created:
+        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(created["error"]))
+    arn = simulation.description["LatestStreamArn"]
+    records = [aws.as_lambda_delivers(record, arn) for record in simulation.records]
+    rows = _expected_rows(aws.AUDIT_CHANGES, records)
+    # The handler starts after the first change (so only OldImage can tell it the old stock), and gets
+    # the rest in three batches; the second comes again after the third, as a stream may deliver it.
+    batches = [records[1:4], records[4:6], records[6:]]
+    table = {"aws": "scan", "table": request.get("TableName")}
+    answers = run.call("handle_batch", [[{"Records": batch}] for batch in batches], lambda_context=True)
+    first = run.aws_errand(table)
+    answers += run.call("handle_batch", [[{"Records": batches[1]}]], lambda_context=True)
+    again = run.aws_errand(table)
+    skipped = next(row for row, change in zip(rows, aws.AUDIT_CHANGES) if change.action == "rename")
+    delivery = AuditDelivery([row for row in rows[1:] if row is not skipped], skipped, batches, answers,
+                             first.get("items", []), again.get("items", []))
+    run.memo["audit"] = delivery
+    return delivery

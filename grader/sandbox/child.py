@@ -13,7 +13,6 @@ import builtins
 import json
 import os
 import sys
-import traceback
 
 HARNESS_FILE = os.path.abspath(__file__)
 sys.path.insert(0, os.path.dirname(HARNESS_FILE))
@@ -109,6 +108,8 @@ def _block_network(attempts: list) -> None:
 def _learner_traceback(error: BaseException, path: str) -> str:
     """The traceback as the learner needs it: the frames of their own file, then the error itself
     (no harness frames, no library internals, no chained exceptions from inside libraries)."""
+    import traceback
+
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
     if not frames:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != HARNESS_FILE][-3:]
@@ -151,6 +152,8 @@ def _compile(path: str):
     try:
         return compile(source, path, "exec", dont_inherit=True), None
     except SyntaxError as error:
+        import traceback
+
         return None, {
             "event": "syntax_error",
             "type": type(error).__name__,
@@ -187,6 +190,53 @@ def _tracer_for(path: str, calls: list):
     return trace
 
 
+class _LambdaContext:
+    """What AWS Lambda passes a handler as its second argument, with the attributes handlers use most."""
+
+    def __init__(self, function_name: str):
+        import time
+        import uuid
+
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.memory_limit_in_mb = 128
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "grader"
+        self._deadline = time.monotonic() + 30
+
+    def get_remaining_time_in_millis(self) -> int:
+        import time
+
+        return max(int((self._deadline - time.monotonic()) * 1000), 0)
+
+
+def _start_simulated_aws() -> None:
+    """A step whose code talks to DynamoDB gets a moto of its own, in this process: no call leaves it."""
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from moto import mock_aws
+
+    mock_aws().start()
+
+
+def _aws_errand(request: dict) -> dict:
+    """The grader's own DynamoDB work on this process's moto: create the learner's table, or read one."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    try:
+        if request["aws"] == "create_table":
+            client.create_table(**wire.decode(request["request"]))
+            return {"event": "aws_done"}
+        items = []
+        for page in client.get_paginator("scan").paginate(TableName=request["table"]):
+            items.extend(page["Items"])
+        return {"event": "aws_done", "items": wire.encode(items)}
+    except Exception as error:  # noqa: BLE001 - reported to the grader, which explains it
+        return {"event": "aws_error", "message": f"{type(error).__name__}: {error}"}
+
+
 def _wait_for_threads(channel: _Channel) -> None:
     """Like Python at exit, wait for the learner's non-daemon threads: a program with one that never
     ends never finishes, and the grader's time limit says so."""
@@ -217,6 +267,8 @@ def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, 
     for index, call in enumerate(calls):
         function = namespace.get(call["function"])
         args = [wire.decode(arg) for arg in call["args"]]
+        if call.get("lambda_context"):
+            args.append(_LambdaContext(call["function"]))
         try:
             returned = function(*args)
         except SystemExit as error:
@@ -245,6 +297,8 @@ def main() -> None:
     if problem:
         channel.send(problem)
         return
+    if request.get("simulated_aws"):
+        _start_simulated_aws()
     namespace = {"__name__": "__main__", "__file__": path, "__builtins__": builtins, "__doc__": None}
     sys.argv = [path]
     sys.path[0:0] = [os.path.dirname(path)]
@@ -271,10 +325,13 @@ def main() -> None:
     report["forked"] = bool(forks)
     channel.send(report)
 
-    while True:  # each request is a batch of calls; the grader closes our stdin when it is done
+    while True:  # each request is a batch of calls or an AWS errand; the grader closes our stdin when done
         request = channel.receive()
         if not request:
             return
+        if "aws" in request:
+            channel.send(_aws_errand(request))
+            continue
         if not _make_calls(channel, namespace, request["calls"], network, path):
             return
         channel.send({"event": "calls_done"})
@@ -285,6 +342,8 @@ if __name__ == "__main__":
     try:
         main()
     except BaseException:  # noqa: BLE001 - a fault of the harness itself: the grader reports it
+        import traceback
+
         traceback.print_exc()
         status = 70
     # Threads the learner started and atexit handlers must not keep us alive or change the status.

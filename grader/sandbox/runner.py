@@ -94,7 +94,7 @@ class LearnerProcess:
     """One run of one learner file. Use as a context manager so the process is always reaped."""
 
     def __init__(self, file: Path, names: list[str], *, time_limit: float, memory_limit: int,
-                 trace_function: str | None = None):
+                 trace_function: str | None = None, simulated_aws: bool = False):
         self.time_limit = time_limit
         self._events: queue.Queue = queue.Queue()
         self._output_chunks: list[bytes] = []
@@ -125,6 +125,7 @@ class LearnerProcess:
             "time_limit": time_limit,
             "memory_limit": memory_limit,
             "trace_function": trace_function,
+            "simulated_aws": simulated_aws,
         })
 
     # --- talking to the child -------------------------------------------------------------------

@@ -11,11 +11,11 @@ import anything from the grader or from third-party packages.
 
 from __future__ import annotations
 
-import base64
-import datetime
-import decimal
-import inspect
+import sys
 import types
+
+# decimal, datetime, base64 and inspect are imported only when a value needs them: every learner process
+# imports this module, and those imports would cost it more than its own code does.
 
 MAX_DEPTH = 30
 MAX_NODES = 20_000
@@ -65,10 +65,17 @@ def _safe_repr(value) -> str:
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + "..."
 
 
-_BUILTIN_BASES = (bool, int, float, str, bytes, tuple, list, dict, set, frozenset, decimal.Decimal)
+_BUILTIN_BASES = (bool, int, float, str, bytes, tuple, list, dict, set, frozenset)
+
+
+def _loaded_type(module: str, name: str):
+    """A type from ``module`` if that module was imported; if it was not, no value can be of that type."""
+    return getattr(sys.modules.get(module), name, None)
 
 
 def _function_params(function) -> list[dict]:
+    import inspect
+
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
@@ -104,11 +111,13 @@ def encode(value, _state=None, _depth=0):
         if len(value) > MAX_TEXT:
             return {"opaque": ["str", repr(value[:MAX_REPR]) + "...", "str"]}
         return {"str": value}
-    if kind is decimal.Decimal:
+    if kind is _loaded_type("decimal", "Decimal"):
         return {"decimal": str(value)}
     if kind is bytes:
+        import base64
+
         return {"bytes": base64.b64encode(value[:MAX_TEXT]).decode("ascii")}
-    if kind is datetime.datetime:
+    if kind is _loaded_type("datetime", "datetime"):
         return {"datetime": value.isoformat()}
     if kind in (list, tuple, dict, set, frozenset):
         if id(value) in state["active"]:
@@ -123,7 +132,8 @@ def encode(value, _state=None, _depth=0):
             state["active"].discard(id(value))
     if kind in (types.FunctionType, types.BuiltinFunctionType, types.MethodType):
         return {"function": [getattr(value, "__name__", "?"), _function_params(value)]}
-    base = next((b.__name__ for b in _BUILTIN_BASES if isinstance(value, b)), None)
+    bases = _BUILTIN_BASES + tuple(t for t in [_loaded_type("decimal", "Decimal")] if t)
+    base = next((b.__name__ for b in bases if isinstance(value, b)), None)
     return {"opaque": [_type_name(kind), _safe_repr(value), base]}
 
 
@@ -159,10 +169,16 @@ def decode(data):
         if tag == "str":
             return str(payload)
         if tag == "decimal":
+            import decimal
+
             return decimal.Decimal(payload)
         if tag == "bytes":
+            import base64
+
             return base64.b64decode(payload)
         if tag == "datetime":
+            import datetime
+
             return datetime.datetime.fromisoformat(payload)
         if tag == "list":
             return [decode(item) for item in payload]
@@ -180,6 +196,6 @@ def decode(data):
         if tag == "opaque":
             type_name, text, base = payload
             return Opaque(str(type_name), str(text), base)
-    except (TypeError, ValueError, decimal.InvalidOperation) as error:
+    except (TypeError, ValueError, ArithmeticError) as error:  # decimal.InvalidOperation is an ArithmeticError
         raise WireError(f"bad {tag} value: {error}") from None
     raise WireError(f"unknown tag {tag!r}")

@@ -1,0 +1,152 @@
+"""Bonus step 5: audit_table and handle_batch(event, context), end to end in moto.
+
+The grader makes stock changes on the learner's own Products table, reads the real stream, and hands
+the records to handle_batch in Lambda's shape and in batches, one batch twice. The handler writes to
+the learner's InventoryAudit table in its own process's moto; the grader reads the table back.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from grader import aws, messages
+from grader.checks.answers import audit_delivery, function, list_of_dicts, request_dict, table_key
+from grader.failures import CheckFailed
+from grader.values import show
+
+FIRST_STEP = 5
+
+KEY_SCHEMA = [{"AttributeName": "ProductID", "KeyType": "HASH"},
+              {"AttributeName": "SequenceNumber", "KeyType": "RANGE"}]
+ATTRIBUTE_DEFINITIONS = [{"AttributeName": "ProductID", "AttributeType": "S"},
+                         {"AttributeName": "SequenceNumber", "AttributeType": "S"}]
+
+
+def test_audit_table_is_a_dict(run):
+    request_dict(run, "audit_table")
+
+
+def test_audit_table_name_is_inventory_audit(run):
+    name = table_key(run, "TableName", str, '"InventoryAudit"', "audit_table")
+    if name != "InventoryAudit":
+        raise CheckFailed(run.where('audit_table["TableName"]'), messages.wrong_text(name, "InventoryAudit"),
+                          expected=show("InventoryAudit"), found=show(name))
+
+
+def test_audit_key_is_product_id_and_sequence_number(run):
+    key_schema = list_of_dicts(run, "KeySchema", str(KEY_SCHEMA), "audit_table")
+    if key_schema != KEY_SCHEMA:
+        raise CheckFailed(run.where('audit_table["KeySchema"]'), messages.AUDIT_KEY_SCHEMA,
+                          expected=show(KEY_SCHEMA, 200), found=show(key_schema, 200))
+    definitions = list_of_dicts(run, "AttributeDefinitions", str(ATTRIBUTE_DEFINITIONS), "audit_table")
+    if sorted(definitions, key=repr) != sorted(ATTRIBUTE_DEFINITIONS, key=repr):
+        raise CheckFailed(run.where('audit_table["AttributeDefinitions"]'), messages.AUDIT_ATTRIBUTES,
+                          expected=show(ATTRIBUTE_DEFINITIONS, 200), found=show(definitions, 200))
+
+
+def test_handle_batch_takes_event_and_context(run):
+    params = function(run, "handle_batch", "event, context").params
+    if [(p["name"], p["kind"]) for p in params] != [("event", "POSITIONAL_OR_KEYWORD"),
+                                                     ("context", "POSITIONAL_OR_KEYWORD")]:
+        found = "def handle_batch(" + ", ".join(p["name"] for p in params) + "):"
+        raise CheckFailed(run.where("handle_batch"), messages.EVENT_AND_CONTEXT,
+                          expected="def handle_batch(event, context):", found=found)
+
+
+@pytest.mark.dynamodb
+def test_dynamodb_accepts_the_audit_table(run):
+    for path, value, allowed in aws.disallowed_values(request_dict(run, "audit_table")):
+        raise CheckFailed(run.where("audit_table" + path), messages.value_not_allowed(value, allowed),
+                          expected=" or ".join(show(a) for a in allowed), found=show(value))
+    simulation = aws.simulate(request_dict(run, "audit_table"), ())
+    if not simulation.accepted:
+        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(simulation.error))
+
+
+@pytest.mark.dynamodb
+def test_handler_runs_on_every_batch(run):
+    delivery = audit_delivery(run)
+    batches = delivery.batches + [delivery.batches[1]]
+    for number, (batch, answer) in enumerate(zip(batches, delivery.answers), start=1):
+        if "exception" in answer:
+            raise CheckFailed(run.where("handle_batch"),
+                              messages.handler_raised(number, len(delivery.batches), batch, answer["text"]))
+
+
+def _items_by_key(items: list[dict]) -> dict:
+    found = {}
+    for item in items:
+        key = (item.get("ProductID", {}).get("S"), item.get("SequenceNumber", {}).get("S"))
+        found.setdefault(key, []).append(item)
+    return found
+
+
+@pytest.mark.dynamodb
+def test_one_item_per_stock_change(run):
+    delivery = audit_delivery(run)
+    found = _items_by_key(delivery.first_items)
+    expected_keys = {row.key for row in delivery.rows} | {delivery.skipped.key}
+    strangers = [key for key in found if key not in expected_keys]
+    if strangers:
+        raise CheckFailed(run.where("handle_batch"), messages.audit_rows_unexpected(strangers),
+                          found=show([dict(zip(("ProductID", "SequenceNumber"), key)) for key in strangers], 300))
+    for row in delivery.rows:
+        if row.key not in found and row.event_name != "REMOVE":  # a missing REMOVE has a check of its own
+            raise CheckFailed(run.where("handle_batch"), messages.audit_row_missing(row, len(delivery.first_items)),
+                              expected=f"an item with ProductID {show(row.product_id)} and SequenceNumber "
+                                       f"{show(row.sequence_number)}", found="no such item")
+
+
+@pytest.mark.dynamodb
+def test_unchanged_stock_is_skipped(run):
+    delivery = audit_delivery(run)
+    if delivery.skipped.key in _items_by_key(delivery.first_items):
+        raise CheckFailed(run.where("handle_batch"), messages.audit_unchanged_written(delivery.skipped))
+
+
+@pytest.mark.dynamodb
+def test_remove_is_recorded(run):
+    delivery = audit_delivery(run)
+    row = next(row for row in delivery.rows if row.event_name == "REMOVE")
+    items = _items_by_key(delivery.first_items).get(row.key)
+    if not items:
+        raise CheckFailed(run.where("handle_batch"), messages.audit_remove_missing(row))
+    _check_item(run, row, items[0])
+
+
+def _number(attribute) -> Decimal | None:
+    if isinstance(attribute, dict) and isinstance(attribute.get("N"), str):
+        return Decimal(attribute["N"])
+    return None
+
+
+def _check_item(run, row, item: dict) -> None:
+    wanted = {"OldStock": row.old_stock, "NewStock": row.new_stock, "Delta": row.new_stock - row.old_stock,
+              "ApproximateCreationDateTime": row.time}
+    for name, value in wanted.items():
+        if name == "NewStock" and row.event_name == "REMOVE" and name not in item:
+            continue  # "as a removal": a REMOVE may leave NewStock out
+        if _number(item.get(name)) != value:
+            raise CheckFailed(run.where("handle_batch"), messages.audit_value_wrong(row, name),
+                              expected=show({"N": str(value)}), found=show(item.get(name, "(missing)")))
+    if item.get("EventName") != {"S": row.event_name}:
+        raise CheckFailed(run.where("handle_batch"), messages.audit_value_wrong(row, "EventName"),
+                          expected=show({"S": row.event_name}), found=show(item.get("EventName", "(missing)")))
+
+
+@pytest.mark.dynamodb
+def test_items_hold_old_new_delta_event_and_time(run):
+    delivery = audit_delivery(run)
+    found = _items_by_key(delivery.first_items)
+    for row in delivery.rows:
+        if row.key in found:
+            _check_item(run, row, found[row.key][0])
+
+
+@pytest.mark.dynamodb
+def test_a_batch_delivered_twice_leaves_no_duplicates(run):
+    delivery = audit_delivery(run)
+    if len(delivery.again_items) != len(delivery.first_items):
+        raise CheckFailed(run.where("handle_batch"), messages.AUDIT_DUPLICATES,
+                          expected=f"{len(delivery.first_items)} items, as after the first delivery",
+                          found=f"{len(delivery.again_items)} items")

@@ -1,0 +1,72 @@
+# step: 5
+# status: failed
+# message: It raised an error instead of finishing
+# message: REMOVE
+# message: KeyError
+# message: NewImage
+# message: raised KeyError inside handle_batch
+import boto3
+
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def process_event(record):
+    new_image = record["dynamodb"]["NewImage"]
+    product_id = new_image["ProductID"]["S"]
+    stock = int(new_image["Stock"]["N"])
+    return (product_id, stock)
+
+
+sample_record = {
+    "eventName": "MODIFY",
+    "dynamodb": {
+        "NewImage": {
+            "ProductID": {"S": "P123"},
+            "Stock": {"N": "50"},
+        },
+    },
+}
+
+result = process_event(sample_record)
+print(result)
+
+
+audit_table = {
+    "TableName": "InventoryAudit",
+    "KeySchema": [
+        {"AttributeName": "ProductID", "KeyType": "HASH"},
+        {"AttributeName": "SequenceNumber", "KeyType": "RANGE"},
+    ],
+    "AttributeDefinitions": [
+        {"AttributeName": "ProductID", "AttributeType": "S"},
+        {"AttributeName": "SequenceNumber", "AttributeType": "S"},
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+
+def handle_batch(event, context):
+    table = boto3.resource("dynamodb").Table("InventoryAudit")
+    for record in event["Records"]:
+        change = record["dynamodb"]
+        new_stock = int(change["NewImage"]["Stock"]["N"])
+        old_stock = int(change["OldImage"]["Stock"]["N"]) if "OldImage" in change else 0
+        if old_stock == new_stock:
+            continue
+        table.put_item(Item={
+            "ProductID": change["Keys"]["ProductID"]["S"],
+            "SequenceNumber": change["SequenceNumber"],
+            "OldStock": old_stock,
+            "NewStock": new_stock,
+            "Delta": new_stock - old_stock,
+            "EventName": record["eventName"],
+            "ApproximateCreationDateTime": change["ApproximateCreationDateTime"],
+        })
