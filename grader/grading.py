@@ -82,9 +82,6 @@ class GradingContext:
         self.selected = list(runs)
         self.outcomes: list[CheckOutcome] = []
 
-    def run(self, number: int) -> StepRun:
-        return self.runs[number]
-
     def close(self) -> None:
         for run in self.runs.values():
             run.close()
@@ -96,11 +93,11 @@ class GradingContext:
         outcome = yield
         report = outcome.get_result()
         callspec = getattr(item, "callspec", None)
-        if callspec is None or "step" not in callspec.params:
+        if callspec is None or "run" not in callspec.params:
             return
         if call.when == "call" or (report.failed and call.when == "setup"):
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
-            self.outcomes.append(CheckOutcome(callspec.params["step"], item.originalname.removeprefix("test_"),
+            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, item.originalname.removeprefix("test_"),
                                               item.module.FIRST_STEP, error))
 
 

@@ -1,4 +1,9 @@
-"""Fixtures for the checks: every check gets ``run``, the learner's file for one step, already started."""
+"""Every check takes ``run``: the learner's file for one step, its process already started.
+
+A check module's checks run on the file of its own step (FIRST_STEP) and of every later step, since the
+steps are cumulative. Files that are missing or still the starter get no checks at all: their status
+says so without them.
+"""
 
 import pytest
 
@@ -14,25 +19,13 @@ def _context(config) -> GradingContext:
 
 
 def pytest_generate_tests(metafunc):
-    if "step" in metafunc.fixturenames:
-        steps = [n for n in _context(metafunc.config).selected if n >= metafunc.module.FIRST_STEP]
-        metafunc.parametrize("step", steps, ids=[f"step{n}" for n in steps])
+    if "run" in metafunc.fixturenames:
+        runs = [run for number, run in _context(metafunc.config).runs.items()
+                if number >= metafunc.module.FIRST_STEP and run.state == STARTED]
+        metafunc.parametrize("run", runs, ids=[f"step{run.step.number}" for run in runs])
 
 
 def pytest_collection_modifyitems(items):
     # First every check of the answer's shape, for all steps; then what DynamoDB itself makes of it.
     # So a step-2 file with StreamEnabled "True" hears about StreamEnabled, not a botocore type error.
     items.sort(key=lambda item: item.get_closest_marker("dynamodb") is not None)
-
-
-@pytest.fixture
-def grading(pytestconfig) -> GradingContext:
-    return _context(pytestconfig)
-
-
-@pytest.fixture
-def run(grading, step):
-    step_run = grading.run(step)
-    if step_run.state != STARTED:
-        pytest.skip(step_run.state)
-    return step_run
