@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 from rich.text import Text
 
@@ -32,4 +31,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(options.run(main, "hint"))
+    options.leave(options.run(main, "hint"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,14 @@ def step(manifest: Manifest, number: int) -> Step:
     if number not in manifest.numbers:
         raise UsageError(f"there is no step {number}; the steps are {manifest.numbers[0]} to {manifest.numbers[-1]}")
     return manifest.step(number)
+
+
+def leave(code: int) -> None:
+    """End the process now. Letting Python tear down everything moto and botocore built costs ~0.3 s of
+    pure waiting after the answer is printed; the learner processes are already gone by then."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run(main, prog: str, argv: list[str] | None = None) -> int:

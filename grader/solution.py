@@ -4,7 +4,6 @@ against the learner's file, but only once the learner's step N passes."""
 from __future__ import annotations
 
 import difflib
-import sys
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -41,4 +40,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(options.run(main, "solution"))
+    options.leave(options.run(main, "solution"))
