@@ -28,8 +28,10 @@ def install_once(session: nox.Session, *requirements: str) -> None:
     wanted = hashlib.sha256(json.dumps(sorted(requirements)).encode()).hexdigest()
     if stamp.is_file() and stamp.read_text() == wanted:
         return
-    # uv leaves out .pyc files unless asked; without them every run would pay to compile.
+    # uv leaves out .pyc files unless asked; without them every run would pay to compile. The grader's own
+    # modules get theirs too (Python would write them itself, unless PYTHONDONTWRITEBYTECODE is set).
     session.install(*requirements, env={"UV_COMPILE_BYTECODE": "1"})
+    session.run("python", "-m", "compileall", "-q", "grader", silent=True)
     stamp.write_text(wanted)
 
 

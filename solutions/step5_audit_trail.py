@@ -84,8 +84,11 @@ def stock_in(image):
     return int(image["Stock"]["N"]) if image else 0
 
 
+# Made once, outside the handler: AWS Lambda keeps it between invocations, so each batch saves the set-up.
+audit = boto3.resource("dynamodb").Table(audit_table["TableName"])
+
+
 def handle_batch(event, context):
-    table = boto3.resource("dynamodb").Table(audit_table["TableName"])
     for record in event["Records"]:
         change = record["dynamodb"]
         old_stock = stock_in(change.get("OldImage"))
@@ -93,7 +96,7 @@ def handle_batch(event, context):
         if record["eventName"] == "MODIFY" and old_stock == new_stock:
             continue
         # put_item under the record's own key: a batch delivered twice overwrites, never duplicates.
-        table.put_item(Item={
+        audit.put_item(Item={
             "ProductID": change["Keys"]["ProductID"]["S"],
             "SequenceNumber": change["SequenceNumber"],
             "OldStock": old_stock,
