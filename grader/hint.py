@@ -10,13 +10,7 @@ from .grading import grade
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = options.Parser(prog="python -m grader.hint", description="Show the hints for one step.")
-    parser.add_argument("step", type=int, help="the step number")
-    options.add_target(parser)
-    args = parser.parse_args(argv)
-    manifest = options.manifest()
-    step = options.step(manifest, args.step)
-    target = options.target(args.target)
+    _, manifest, step, target = options.step_command("python -m grader.hint", "Show the hints for one step.", argv)
     console = screen.make_console()
     console.print(Text(f"Step {step.number}: {step.title}", "bold"))
     console.print(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), step.hint))

@@ -46,6 +46,19 @@ def step(manifest: Manifest, number: int) -> Step:
     return manifest.step(number)
 
 
+def step_command(prog: str, description: str, argv: list[str] | None, configure=None):
+    """Parse ``PROG N [--target DIR]`` (plus what ``configure(parser)`` adds) for the commands that act on
+    one step; returns (args, manifest, step, target folder)."""
+    parser = Parser(prog=prog, description=description)
+    parser.add_argument("step", type=int, help="the step number")
+    add_target(parser)
+    if configure:
+        configure(parser)
+    args = parser.parse_args(argv)
+    loaded = manifest()
+    return args, loaded, step(loaded, args.step), target(args.target)
+
+
 def leave(code: int) -> None:
     """End the process now. Letting Python tear down everything moto and botocore built costs ~0.3 s of
     pure waiting after the answer is printed; the learner processes are already gone by then."""

@@ -21,13 +21,10 @@ def _confirm(question: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = options.Parser(prog="python -m grader.reset", description="Restore a step's starter file.")
-    parser.add_argument("step", type=int, help="the step number")
-    parser.add_argument("--yes", action="store_true", help="replace your work without asking")
-    options.add_target(parser)
-    args = parser.parse_args(argv)
-    step = options.step(options.manifest(), args.step)
-    file = options.target(args.target) / step.file
+    args, _, step, target = options.step_command(
+        "python -m grader.reset", "Restore a step's starter file.", argv,
+        lambda parser: parser.add_argument("--yes", action="store_true", help="replace your work without asking"))
+    file = target / step.file
     shown = display_path(file)
     if file.is_file() and is_untouched(file, step.starter):
         print(messages.reset_nothing_to_do(shown))

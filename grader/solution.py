@@ -14,13 +14,8 @@ from .manifest import KIT_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = options.Parser(prog="python -m grader.solution", description="Show a step's reference solution.")
-    parser.add_argument("step", type=int, help="the step number")
-    options.add_target(parser)
-    args = parser.parse_args(argv)
-    manifest = options.manifest()
-    step = options.step(manifest, args.step)
-    target = options.target(args.target)
+    _, manifest, step, target = options.step_command("python -m grader.solution",
+                                                     "Show a step's reference solution.", argv)
     console = screen.make_console()
     (result,) = grade(manifest, target, [step.number])
     if not result.passed:

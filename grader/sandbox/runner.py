@@ -38,6 +38,9 @@ CHILD_AWS_ENVIRONMENT = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
     "AWS_EC2_METADATA_DISABLED": "true",
+    # A refused connection is final: no retries with back-off that would eat the learner's time limit.
+    "AWS_MAX_ATTEMPTS": "1",
+    "AWS_RETRY_MODE": "standard",
 }
 
 
