@@ -101,15 +101,16 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     ``explain_first_only``: explain only the first step that does not pass (watch mode)."""
     symbols = _symbols(console)
     blocks = []
-    explained_not_started = explained_one = False
+    # Every step that does not pass yet is explained, but a step not started only when it is the first
+    # step left to do; an optional step only when every other step passes.
+    unpassed_before = explained_one = False
     core_done = all(result.passed for result in results if not result.step.bonus)
     for result in results:
-        explain = not result.passed and (result.status != NOT_STARTED_STATUS or not explained_not_started)
-        # An optional step that was never opened is not worth a word until the others pass.
+        explain = not result.passed and (result.status != NOT_STARTED_STATUS or not unpassed_before)
         explain = explain and not (result.step.bonus and result.status == NOT_STARTED_STATUS and not core_done)
         explain = explain and not (explain_first_only and explained_one)
         explained_one |= explain
-        explained_not_started |= explain and result.status == NOT_STARTED_STATUS
+        unpassed_before |= not result.passed and not result.step.bonus
         blocks.extend(_step_block(result, symbols, explain, result.step.number in grown, console))
     for block in blocks:
         console.print(block)
