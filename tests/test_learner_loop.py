@@ -27,7 +27,7 @@ def kit_copy(tmp_path):
 class Terminal:
     """A program running in a real pseudo-terminal of 80x30, read through a VT100 emulator (pyte)."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, environment: dict | None = None):
         import pty
 
         import pyte
@@ -39,6 +39,7 @@ class Terminal:
         if self.pid == 0:  # the child: becomes the program, with the pty as its terminal
             os.environ.update({"COLUMNS": "80", "LINES": "30", "TERM": "xterm-256color"})
             os.environ.pop("NO_COLOR", None)
+            os.environ.update(environment or {})
             os.execv(sys.executable, [sys.executable, *args])
         import fcntl
         import struct
@@ -206,3 +207,19 @@ def test_no_color_and_pipes_get_plain_text(kit_copy):
     done = run_cli("--target", str(kit_copy))
     assert "\x1b[" not in done.stdout
     assert "━" not in done.stdout, "no progress bar when piped"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize("no_color", [False, True])
+def test_a_terminal_gets_colour_and_a_progress_bar_unless_no_color(kit_copy, no_color):
+    import re
+
+    terminal = Terminal("-m", "grader", "--target", str(kit_copy), environment={"NO_COLOR": "1"} if no_color else {})
+    screen = terminal.wait_for("0 / 4 steps")
+    assert terminal.exit_status() == 1
+    if not no_color:  # without colour, rich draws the empty part of the bar as blanks
+        assert "━".encode() in terminal.transcript, "a progress bar on a terminal"
+    assert max(len(line) for line in screen.splitlines()) <= 80, "fits 80 columns"
+    styles = [params.split(b";") for params in re.findall(rb"\x1b\[([0-9;]*)m", terminal.transcript)]
+    colours = [p for params in styles for p in params if p in {b"38", b"48"} or p[:1] in (b"3", b"9") and len(p) == 2]
+    assert bool(colours) is not no_color
