@@ -62,8 +62,11 @@ def step_command(prog: str, description: str, argv: list[str] | None, configure=
 def leave(code: int) -> None:
     """End the process now. Letting Python tear down everything moto and botocore built costs ~0.3 s of
     pure waiting after the answer is printed; the learner processes are already gone by then."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        pass
     os._exit(code)
 
 
@@ -77,3 +80,6 @@ def run(main, prog: str, argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # piped into `head` or a pager that quit: nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_NOT_OK
