@@ -3,7 +3,8 @@
     nox -s bench            (or: python benchmarks/speed.py, with a Python that has nox)
 
 F  the import floor: `python -c "import pytest, boto3, moto"` in the kit's environment
-G  `python -m grader --target solutions`, all four steps, moto included          bar: G <= 2.5 x F
+G  `python -m grader --target solutions`, every step, moto included             bar: G <= 2.5 x F
+   (G4: the same for the core steps only, the bonus step left out)
 N  a warm `nox -s grade -- --target solutions`                                   bar: N <= 3.5 x F
 C  a cold `nox -s grade` in a fresh clone, with a new environment of its own      bar: C <= 15 s
    (package caches warm, as on a learner's second kit)
@@ -23,6 +24,17 @@ from pathlib import Path
 
 KIT = Path(__file__).resolve().parent.parent
 NOX = [sys.executable, "-m", "nox"]
+
+
+def core_steps() -> list[int]:
+    """The numbers of the non-bonus steps in the manifest."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: nox brings tomli
+        import tomli as tomllib
+
+    manifest = tomllib.loads((KIT / "grader" / "manifest.toml").read_text(encoding="utf-8"))
+    return [step["number"] for step in manifest["steps"] if not step.get("bonus")]
 
 
 def kit_python(kit: Path = KIT) -> Path:
@@ -64,18 +76,21 @@ def main() -> None:
     solutions = str(KIT / "solutions")
     floor = median_of(runs, lambda: wall_time([python, "-c", "import pytest, boto3, moto"]))
     grader = median_of(runs, lambda: wall_time([python, "-m", "grader", "--target", solutions]))
+    core = [arg for number in core_steps() for arg in ("--step", str(number))]
+    grader_core = median_of(runs, lambda: wall_time([python, "-m", "grader", "--target", solutions, *core]))
     warm = median_of(runs, lambda: wall_time([*NOX, "-s", "grade", "--", "--target", solutions]))
     cold = median_of(runs, cold_run)
     print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name, value, bar, words in (
         ("F", floor, None, "import pytest, boto3, moto"),
-        ("G", grader, 2.5 * floor, "python -m grader --target solutions"),
+        ("G", grader, 2.5 * floor, "python -m grader --target solutions (every step, the bonus too)"),
+        ("G4", grader_core, 2.5 * floor, "the same, the core steps only (--step 1 ... --step 4)"),
         ("N", warm, 3.5 * floor, "warm nox -s grade (solutions)"),
         ("C", cold, 15.0, "cold nox -s grade in a fresh clone"),
     ):
         verdict = "" if bar is None else f"  bar {bar:5.2f} s  {'ok' if value <= bar else 'OVER'}"
         ratio = "" if name in ("F", "C") else f" = {value / floor:.2f} x F"
-        print(f"{name}  {value:5.2f} s{ratio:12}{verdict}   {words}")
+        print(f"{name:2}  {value:5.2f} s{ratio:12}{verdict}   {words}")
 
 
 if __name__ == "__main__":
