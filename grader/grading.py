@@ -74,12 +74,12 @@ class StepResult:
 
 
 class GradingContext:
-    """What the checks see (as ``config.pluginmanager.get_plugin("grading")``), and what they leave behind."""
+    """A pytest plugin: it holds the runs the checks take (grader/checks/conftest.py finds it among the
+    plugins) and collects the outcome of every check."""
 
     def __init__(self, manifest: Manifest, runs: dict[int, StepRun]):
         self.manifest = manifest
         self.runs = runs
-        self.selected = list(runs)
         self.outcomes: list[CheckOutcome] = []
 
     def close(self) -> None:
@@ -97,8 +97,8 @@ class GradingContext:
             return
         if call.when == "call" or (report.failed and call.when == "setup"):
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
-            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, item.originalname.removeprefix("test_"),
-                                              item.module.FIRST_STEP, error))
+            check = item.originalname.removeprefix("test_")
+            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, check, item.module.FIRST_STEP, error))
 
 
 UNUSED_PYTEST_PLUGINS = (
