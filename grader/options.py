@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .manifest import KIT_DIR, Manifest, ManifestError, Step, load_manifest
 
-EXIT_OK, EXIT_NOT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_NOT_OK, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DEFAULT_TARGET = KIT_DIR / "steps"
 
 
@@ -83,3 +83,10 @@ def run(main, prog: str, argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # piped into `head` or a pager that quit: nothing left to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_NOT_OK
+    except Exception as error:  # noqa: BLE001 - a fault of the grader itself: one line, details on request
+        if os.environ.get("GRADER_DEBUG"):
+            raise
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        print(f"{prog}: internal error (not your fault): {type(error).__name__}: {first_line} "
+              "(set GRADER_DEBUG=1 for the details, and tell your instructor)", file=sys.stderr)
+        return EXIT_INTERNAL
