@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from .sandbox.runner import Ending, LearnerProcess
 from .values import same
 
 MISSING, NOT_STARTED, STARTED = "missing", "not_started", "started"
+
+
+def _calls_key(function: str, argument_lists: list, lambda_context: bool) -> str:
+    return function + repr(argument_lists) + repr(lambda_context)
 
 
 def display_path(path: Path) -> str:
@@ -52,6 +57,8 @@ class StepRun:
         self._module: dict | None = None
         self._problem: RunProblem | None = None
         self._calls: dict[str, list] = {}
+        self._errands: dict[str, collections.deque] = {}  # answers of errands sent ahead, not yet used
+        self._pending: collections.deque = collections.deque()  # requests sent ahead, answers not yet read
         self.network: list[str] = []
         self.waiting_threads: list[str] = []
         self.memo: dict = {}  # what checks worked out once for this run (e.g. the audit trail's delivery)
@@ -117,6 +124,11 @@ class StepRun:
                 raise self._problem
         return self._module
 
+    def module_has_run(self) -> bool:
+        """True once the learner's file has finished running (or failed to), without waiting for it."""
+        return self.state == STARTED and (self._module is not None or self._problem is not None
+                                          or self._process.has_news())
+
     def has(self, name: str) -> bool:
         return name in self._module_report()["values"]
 
@@ -139,23 +151,69 @@ class StepRun:
 
     # --- calling the learner's function ---------------------------------------------------------
 
+    # The learner's process answers requests in the order they were sent. prefetch() sends some ahead, so
+    # the process works on them while the grader goes on with other checks; call() and aws_errand() read
+    # the answers of everything sent ahead before they send anything themselves.
+
     def call(self, function: str, argument_lists: list[list], *, lambda_context: bool = False) -> list[dict]:
         """Call ``function(*arguments)`` for each list of arguments, in order (with a Lambda-like context
         object last, if ``lambda_context``); each answer is {"returned": value} or
         {"exception": event, "text": words}."""
-        key = function + repr(argument_lists) + repr(lambda_context)
-        if key in self._calls:
-            return self._calls[key]
+        key = _calls_key(function, argument_lists, lambda_context)
+        self._collect_prefetched()
+        if key not in self._calls:
+            self._send([("calls", function, argument_lists, lambda_context)])
+            self._calls[key] = self._read_calls(function)
+        return self._calls[key]
+
+    def aws_errand(self, errand: dict) -> dict:
+        """Ask the learner's process to do DynamoDB work on its own moto (steps with simulated_aws):
+        {"aws": "create_table", "request": {...}} or {"aws": "scan", "table": name}."""
+        self._collect_prefetched()
+        answered = self._errands.get(repr(errand))
+        if answered:
+            return answered.popleft()
+        self._send([("errand", errand)])
+        return self._read_errand()
+
+    def prefetch(self, requests: list[tuple]) -> None:
+        """Send requests now and read their answers when a check first needs one. Each request is
+        ("calls", function, argument_lists, lambda_context) or ("errand", errand)."""
+        self._send(requests)
+        self._pending.extend(requests)
+
+    def _send(self, requests: list[tuple]) -> None:
         self._module_report()
         self._process.start_phase()
-        self._process.send({"calls": [{"function": function, "args": [wire.encode(a) for a in arguments],
-                                       "lambda_context": lambda_context} for arguments in argument_lists]})
+        for request in requests:
+            if request[0] == "calls":
+                _, function, argument_lists, lambda_context = request
+                self._process.send({"calls": [{"function": function, "args": [wire.encode(a) for a in arguments],
+                                               "lambda_context": lambda_context} for arguments in argument_lists]})
+            else:
+                errand = request[1]
+                self._process.send({**errand, "request": wire.encode(errand["request"])} if "request" in errand
+                                   else errand)
+
+    def _collect_prefetched(self) -> None:
+        try:
+            while self._pending:
+                request = self._pending.popleft()
+                if request[0] == "calls":
+                    self._calls[_calls_key(*request[1:])] = self._read_calls(request[1])
+                else:
+                    self._errands.setdefault(repr(request[1]), collections.deque()).append(self._read_errand())
+        except RunProblem:
+            self._pending.clear()
+            raise
+
+    def _read_calls(self, function: str) -> list[dict]:
         answers = []
         while True:
             event = self._process.next_event()
             kind = event.get("event") if isinstance(event, dict) else None
             if kind == "calls_done":
-                break
+                return answers
             if kind == "call_done":
                 self.network.extend(event.get("network", []))
                 answers.append({"returned": wire.decode(event["returned"])})
@@ -163,18 +221,10 @@ class StepRun:
                 self.network.extend(event.get("network", []))
                 answers.append({"exception": event, "text": self._exception_text(event, function)})
             else:
-                problem = self._describe(event, "call", function=function)
-                self._problem = problem
-                raise problem
-        self._calls[key] = answers
-        return answers
+                self._problem = self._describe(event, "call", function=function)
+                raise self._problem
 
-    def aws_errand(self, errand: dict) -> dict:
-        """Ask the learner's process to do DynamoDB work on its own moto (steps with simulated_aws):
-        {"aws": "create_table", "request": {...}} or {"aws": "scan", "table": name}."""
-        self._module_report()
-        self._process.start_phase()
-        self._process.send({**errand, "request": wire.encode(errand["request"])} if "request" in errand else errand)
+    def _read_errand(self) -> dict:
         event = self._process.next_event()
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "aws_done":

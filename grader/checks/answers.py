@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader import aws, messages
-from grader.failures import CheckFailed
+from grader.failures import CheckFailed, RunProblem
 from grader.sandbox.wire import FunctionInfo
 from grader.steprun import StepRun
 from grader.values import describe, show
@@ -77,8 +77,9 @@ def process_event(run: StepRun) -> FunctionInfo:
     return function(run, "process_event", "record")
 
 
-def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
-    """(change, record, answer) for every record of the grader's changes, plus one shaped as Lambda sends it."""
+def _stream_records(run: StepRun) -> tuple[aws.TableSimulation, list[dict]]:
+    """The grader's stock changes on the learner's table, and the records process_event is called with:
+    each from the stream, plus the last again as AWS Lambda delivers it."""
     process_event(run)
     simulation = table_simulation(run)
     if not simulation.accepted or not simulation.records:
@@ -86,10 +87,15 @@ def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
     records = simulation.records
     if len(records) != len(simulation.changes):
         raise RuntimeError(f"{len(simulation.changes)} writes gave {len(records)} stream records")
-    lambda_record = aws.as_lambda_delivers(records[-1], simulation.description["LatestStreamArn"])
-    answers = run.call("process_event", [[record] for record in records + [lambda_record]])
-    pairs = list(zip(simulation.changes + [simulation.changes[-1]], records + [lambda_record]))
-    return [(change, record, answer) for (change, record), answer in zip(pairs, answers)]
+    return simulation, records + [aws.as_lambda_delivers(records[-1], simulation.description["LatestStreamArn"])]
+
+
+def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
+    """(change, record, answer) for every record of the grader's changes, plus one shaped as Lambda sends it."""
+    simulation, records = _stream_records(run)
+    answers = run.call("process_event", [[record] for record in records])
+    changes = simulation.changes + [simulation.changes[-1]]
+    return list(zip(changes, records, answers))
 
 
 # --- the bonus step: the audit trail -----------------------------------------------------------------
@@ -134,11 +140,14 @@ def _expected_rows(changes, records) -> list[AuditRow]:
     return rows
 
 
-def audit_delivery(run: StepRun) -> AuditDelivery:
-    """Create the learner's audit table in their process's DynamoDB, deliver the grader's batches to
-    handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
-    if "audit" in run.memo:
-        return run.memo["audit"]
+@dataclass
+class _AuditPlan:
+    rows: list[AuditRow]
+    batches: list[list[dict]]
+    requests: list[tuple]  # for StepRun.prefetch / the order they are made in
+
+
+def _audit_plan(run: StepRun) -> _AuditPlan:
     function(run, "handle_batch", "event, context")
     simulation = aws.simulate(products_table(run), aws.AUDIT_CHANGES)
     if not simulation.accepted or len(simulation.records) != len(aws.AUDIT_CHANGES):
@@ -146,22 +155,53 @@ def audit_delivery(run: StepRun) -> AuditDelivery:
     request = dict(request_dict(run, "audit_table"))
     if not any(key in request for key in aws.BILLING_KEYS):
         request["BillingMode"] = "PAY_PER_REQUEST"
-    created = run.aws_errand({"aws": "create_table", "request": request})
-    if "error" in created:
-        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(created["error"]))
     arn = simulation.description["LatestStreamArn"]
     records = [aws.as_lambda_delivers(record, arn) for record in simulation.records]
-    rows = _expected_rows(aws.AUDIT_CHANGES, records)
     # The handler starts after the first change (so only OldImage can tell it the old stock), and gets
     # the rest in three batches; the second comes again after the third, as a stream may deliver it.
     batches = [records[1:4], records[4:6], records[6:]]
-    table = {"aws": "scan", "table": request.get("TableName")}
-    answers = run.call("handle_batch", [[{"Records": batch}] for batch in batches], lambda_context=True)
-    first = run.aws_errand(table)
-    answers += run.call("handle_batch", [[{"Records": batches[1]}]], lambda_context=True)
-    again = run.aws_errand(table)
+    scan = ("errand", {"aws": "scan", "table": request.get("TableName")})
+    requests = [
+        ("errand", {"aws": "create_table", "request": request}),
+        ("calls", "handle_batch", [[{"Records": batch}] for batch in batches], True),
+        scan,
+        ("calls", "handle_batch", [[{"Records": batches[1]}]], True),
+        scan,
+    ]
+    return _AuditPlan(_expected_rows(aws.AUDIT_CHANGES, records), batches, requests)
+
+
+def audit_delivery(run: StepRun) -> AuditDelivery:
+    """Create the learner's audit table in their process's DynamoDB, deliver the grader's batches to
+    handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
+    if "audit" in run.memo:
+        return run.memo["audit"]
+    plan = _audit_plan(run)
+    (_, create), (_, _, first_batches, _), (_, scan), (_, _, again_batches, _), _ = plan.requests
+    created = run.aws_errand(create)
+    if "error" in created:
+        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(created["error"]))
+    answers = run.call("handle_batch", first_batches, lambda_context=True)
+    first = run.aws_errand(scan)
+    answers = answers + run.call("handle_batch", again_batches, lambda_context=True)
+    again = run.aws_errand(scan)
+    rows = plan.rows
     skipped = next(row for row, change in zip(rows, aws.AUDIT_CHANGES) if change.action == "rename")
-    delivery = AuditDelivery([row for row in rows[1:] if row is not skipped], skipped, batches, answers,
+    delivery = AuditDelivery([row for row in rows[1:] if row is not skipped], skipped, plan.batches, answers,
                              first.get("items", []), again.get("items", []))
     run.memo["audit"] = delivery
     return delivery
+
+
+def prefetch(run: StepRun) -> None:
+    """Send the learner's process everything its step will ask of it (process_event's records, the audit
+    trail's table, batches and scans) so that it works while the grader checks other things. Best effort:
+    if the answer is not far enough along, the checks meet the reason themselves, in their own order."""
+    try:
+        _, records = _stream_records(run)
+        requests = [("calls", "process_event", [[record] for record in records], False)]
+        if run.step.simulated_aws:
+            requests += _audit_plan(run).requests
+    except (CheckFailed, RunProblem):
+        return
+    run.prefetch(requests)

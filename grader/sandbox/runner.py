@@ -144,6 +144,10 @@ class LearnerProcess:
         """The learner's code is busy again (e.g. with calls after the module ran): its clock runs again."""
         self.budget.resume()
 
+    def has_news(self) -> bool:
+        """True when an event (or the end of the channel) is waiting to be read."""
+        return not self._events.empty()
+
     def next_event(self) -> dict | Ending:
         """The child's next event, or how it ended if it sends none within the time limit."""
         try:
