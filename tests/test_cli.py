@@ -107,3 +107,18 @@ def test_a_broken_manifest_gives_one_line(tmp_path, monkeypatch):
 def test_plain_ascii_symbols_where_the_terminal_cannot_show_ticks(solutions_copy):
     done = run_cli("--target", str(solutions_copy), "--step", "1", encoding="cp1252")
     assert done.stdout.startswith("OK Step 1")
+
+
+def test_a_fault_of_the_grader_is_one_line_unless_debugging(capsys, monkeypatch):
+    from grader import options
+
+    def broken(argv):
+        raise RuntimeError("the checks could not run\nINTERNALERROR> a wall of text")
+
+    monkeypatch.delenv("GRADER_DEBUG", raising=False)
+    assert options.run(broken, "grader") == options.EXIT_INTERNAL
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "internal error (not your fault)" in error and "wall of text" not in error
+    monkeypatch.setenv("GRADER_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        options.run(broken, "grader")
