@@ -31,8 +31,18 @@ def install_once(session: nox.Session, *requirements: str) -> None:
     # uv leaves out .pyc files unless asked; without them every run would pay to compile. The grader's own
     # modules get theirs too (Python would write them itself, unless PYTHONDONTWRITEBYTECODE is set).
     session.install(*requirements, env={"UV_COMPILE_BYTECODE": "1"})
-    session.run("python", "-m", "compileall", "-q", "grader", silent=True)
+    session.run_install("python", "-m", "compileall", "-q", "grader", silent=True)
     stamp.write_text(wanted)
+
+
+def grade_python(session: nox.Session) -> str:
+    """The Python of `nox -s grade`'s environment. The learner's other commands use it too, so there is
+    one environment to install, not one per command; it is made here if `nox -s grade` never ran."""
+    folder = Path(".nox") / "grade" / ("Scripts" if sys.platform == "win32" else "bin")
+    python = folder / ("python.exe" if sys.platform == "win32" else "python")
+    if not python.exists():
+        session.run(sys.executable, "-m", "nox", "-s", "grade", "--install-only", external=True)
+    return str(python)
 
 
 def grader_arguments(posargs: list[str]) -> list[str]:
@@ -52,18 +62,16 @@ def grade(session: nox.Session) -> None:
                 success_codes=[0, 1])
 
 
-@nox.session(python=None)
+@nox.session(venv_backend="none")
 def watch(session: nox.Session) -> None:
     """Grade again each time you save a step file (Enter grades now, Ctrl-C quits)."""
-    install_once(session, *DEPENDENCIES)
-    session.run("python", "-m", "grader.watch", "--state", HINT_STATE, *session.posargs)
+    session.run(grade_python(session), "-m", "grader.watch", "--state", HINT_STATE, *session.posargs)
 
 
-@nox.session(python=None)
+@nox.session(venv_backend="none")
 def hint(session: nox.Session) -> None:
     """Show the hints for a step: nox -s hint -- 2"""
-    install_once(session, *DEPENDENCIES)
-    session.run("python", "-m", "grader.hint", *session.posargs)
+    session.run(grade_python(session), "-m", "grader.hint", *session.posargs)
 
 
 @nox.session(venv_backend="none")
@@ -73,11 +81,10 @@ def reset(session: nox.Session) -> None:
     session.run(sys.executable, "-m", "grader.reset", *session.posargs, success_codes=[0, 1])
 
 
-@nox.session(python=None)
+@nox.session(venv_backend="none")
 def solution(session: nox.Session) -> None:
     """Compare your file with the reference solution, once the step passes: nox -s solution -- 2"""
-    install_once(session, *DEPENDENCIES)
-    session.run("python", "-m", "grader.solution", *session.posargs, success_codes=[0, 1])
+    session.run(grade_python(session), "-m", "grader.solution", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session(python=None, default=False)
