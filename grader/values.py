@@ -19,11 +19,13 @@ def same(a, b) -> bool:
 
 
 def kind_of(value) -> str:
-    """A beginner's name for the type of ``value``: 'a str', 'a dict', 'a Decimal', 'a MyTuple (a tuple subclass)'."""
+    """A beginner's name for the type of ``value``: 'a str', 'an int', 'a Decimal', 'an Answer (made from tuple,
+    not a plain tuple)'."""
     if isinstance(value, Opaque):
+        name = f"{article(value.type_name)} {value.type_name}"
         if value.builtin_base and value.type_name != value.builtin_base:
-            return f"a {value.type_name} (made from {value.builtin_base}, not a plain {value.builtin_base})"
-        return f"a {value.type_name}"
+            return f"{name} (made from {value.builtin_base}, not a plain {value.builtin_base})"
+        return name
     if isinstance(value, FunctionInfo):
         return "a function"
     if value is None:
