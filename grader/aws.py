@@ -53,9 +53,10 @@ def _create_table_shape():
     return _clients()[0].meta.service_model.operation_model("CreateTable").input_shape
 
 
-def create_table_parameters() -> list[str]:
+@functools.cache
+def create_table_parameters() -> tuple[str, ...]:
     """Every key that DynamoDB's CreateTable accepts, from botocore's own service model."""
-    return list(_create_table_shape().members)
+    return tuple(_create_table_shape().members)
 
 
 def disallowed_values(request: dict) -> list[tuple[str, str, list[str]]]:

@@ -396,7 +396,7 @@ def wrong_attribute(name: str, expected: dict, found) -> str:
     return f"{name} must be {show(expected)} in DynamoDB's format (S for string, N for number)."
 
 
-def wrong_result(result) -> str:
+def wrong_result() -> str:
     return "result must be the tuple that process_event returns for sample_record: ('P123', 50)."
 
 

@@ -57,6 +57,7 @@ class StepRun:
         self._module: dict | None = None
         self._problem: RunProblem | None = None
         self._calls: dict[str, list] = {}
+        self._values: dict = {}
         self._errands: dict[str, collections.deque] = {}  # answers of errands sent ahead, not yet used
         self._pending: collections.deque = collections.deque()  # requests sent ahead, answers not yet read
         self.network: list[str] = []
@@ -129,15 +130,14 @@ class StepRun:
         return self.state == STARTED and (self._module is not None or self._problem is not None
                                           or self._process.has_news())
 
-    def has(self, name: str) -> bool:
-        return name in self._module_report()["values"]
-
     def value(self, name: str):
         """The learner's variable ``name``, rebuilt from exact built-in types; fails if it is not defined."""
         report = self._module_report()
         if name not in report["values"]:
             raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
-        return wire.decode(report["values"][name])
+        if name not in self._values:  # checks read and never change it: decode it once
+            self._values[name] = wire.decode(report["values"][name])
+        return self._values[name]
 
     def module_called(self, argument_name: str) -> list:
         """What the traced function (process_event) returned each time the module itself called it with

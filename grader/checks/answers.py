@@ -77,6 +77,10 @@ def process_event(run: StepRun) -> FunctionInfo:
     return function(run, "process_event", "record")
 
 
+def _process_event_calls(records: list[dict]) -> tuple[str, list[list]]:
+    return "process_event", [[record] for record in records]
+
+
 def _stream_records(run: StepRun) -> tuple[aws.TableSimulation, list[dict]]:
     """The grader's stock changes on the learner's table, and the records process_event is called with:
     each from the stream, plus the last again as AWS Lambda delivers it."""
@@ -93,7 +97,7 @@ def _stream_records(run: StepRun) -> tuple[aws.TableSimulation, list[dict]]:
 def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
     """(change, record, answer) for every record of the grader's changes, plus one shaped as Lambda sends it."""
     simulation, records = _stream_records(run)
-    answers = run.call("process_event", [[record] for record in records])
+    answers = run.call(*_process_event_calls(records))
     changes = simulation.changes + [simulation.changes[-1]]
     return list(zip(changes, records, answers))
 
@@ -144,7 +148,24 @@ def _expected_rows(changes, records) -> list[AuditRow]:
 class _AuditPlan:
     rows: list[AuditRow]
     batches: list[list[dict]]
-    requests: list[tuple]  # for StepRun.prefetch / the order they are made in
+    create: dict  # the errand that makes the learner's audit table
+    scan: dict  # the errand that reads it back
+
+    @property
+    def deliveries(self) -> list[list]:
+        """handle_batch's arguments (its event; the context is added), every batch once."""
+        return [[{"Records": batch}] for batch in self.batches]
+
+    @property
+    def redelivery(self) -> list[list]:
+        """The second batch again, as a stream may deliver it."""
+        return [[{"Records": self.batches[1]}]]
+
+    @property
+    def requests(self) -> list[tuple]:
+        """Everything asked of the learner's process, in order, for StepRun.prefetch."""
+        return [("errand", self.create), ("calls", "handle_batch", self.deliveries, True), ("errand", self.scan),
+                ("calls", "handle_batch", self.redelivery, True), ("errand", self.scan)]
 
 
 def _audit_plan(run: StepRun) -> _AuditPlan:
@@ -158,17 +179,11 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
     arn = simulation.description["LatestStreamArn"]
     records = [aws.as_lambda_delivers(record, arn) for record in simulation.records]
     # The handler starts after the first change (so only OldImage can tell it the old stock), and gets
-    # the rest in three batches; the second comes again after the third, as a stream may deliver it.
-    batches = [records[1:4], records[4:6], records[6:]]
-    scan = ("errand", {"aws": "scan", "table": request.get("TableName")})
-    requests = [
-        ("errand", {"aws": "create_table", "request": request}),
-        ("calls", "handle_batch", [[{"Records": batch}] for batch in batches], True),
-        scan,
-        ("calls", "handle_batch", [[{"Records": batches[1]}]], True),
-        scan,
-    ]
-    return _AuditPlan(_expected_rows(aws.AUDIT_CHANGES, records), batches, requests)
+    # the rest in three batches; the second comes again after the third.
+    return _AuditPlan(rows=_expected_rows(aws.AUDIT_CHANGES, records),
+                      batches=[records[1:4], records[4:6], records[6:]],
+                      create={"aws": "create_table", "request": request},
+                      scan={"aws": "scan", "table": request.get("TableName")})
 
 
 def audit_delivery(run: StepRun) -> AuditDelivery:
@@ -177,14 +192,13 @@ def audit_delivery(run: StepRun) -> AuditDelivery:
     if "audit" in run.memo:
         return run.memo["audit"]
     plan = _audit_plan(run)
-    (_, create), (_, _, first_batches, _), (_, scan), (_, _, again_batches, _), _ = plan.requests
-    created = run.aws_errand(create)
+    created = run.aws_errand(plan.create)
     if "error" in created:
         raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(created["error"]))
-    answers = run.call("handle_batch", first_batches, lambda_context=True)
-    first = run.aws_errand(scan)
-    answers = answers + run.call("handle_batch", again_batches, lambda_context=True)
-    again = run.aws_errand(scan)
+    answers = run.call("handle_batch", plan.deliveries, lambda_context=True)
+    first = run.aws_errand(plan.scan)
+    answers = answers + run.call("handle_batch", plan.redelivery, lambda_context=True)
+    again = run.aws_errand(plan.scan)
     rows = plan.rows
     skipped = next(row for row, change in zip(rows, aws.AUDIT_CHANGES) if change.action == "rename")
     delivery = AuditDelivery([row for row in rows[1:] if row is not skipped], skipped, plan.batches, answers,
@@ -199,7 +213,7 @@ def prefetch(run: StepRun) -> None:
     if the answer is not far enough along, the checks meet the reason themselves, in their own order."""
     try:
         _, records = _stream_records(run)
-        requests = [("calls", "process_event", [[record] for record in records], False)]
+        requests = [("calls", *_process_event_calls(records), False)]
         if run.step.simulated_aws:
             requests += _audit_plan(run).requests
     except (CheckFailed, RunProblem):

@@ -58,7 +58,7 @@ def test_sample_stock_is_50_as_a_number_string(run):
 def test_result_is_p123_and_50(run):
     result = run.value("result")
     if not same(result, EXPECTED_RESULT):
-        raise CheckFailed(run.where("result"), messages.wrong_result(result),
+        raise CheckFailed(run.where("result"), messages.wrong_result(),
                           expected=show(EXPECTED_RESULT), found=describe(result))
 
 

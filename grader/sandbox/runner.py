@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import wire
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 OUTPUT_CAP = 64 * 1024
@@ -252,7 +251,3 @@ class LearnerProcess:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def decode_values(encoded: dict) -> dict:
-    return {name: wire.decode(value) for name, value in encoded.items()}
