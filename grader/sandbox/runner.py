@@ -99,8 +99,8 @@ class LearnerProcess:
                  trace_function: str | None = None, simulated_aws: bool = False):
         self.time_limit = time_limit
         self._events: queue.Queue = queue.Queue()
-        self._output_chunks: list[bytes] = []
-        self._output = Output()
+        self._kept_output = bytearray()  # the first OUTPUT_CAP bytes the learner's code printed
+        self._output_bytes = 0  # all it printed
         self._workdir = tempfile.mkdtemp(prefix="grader-run-")
         self.budget = Budget(time_limit)
         popen_options = {"start_new_session": True} if IS_POSIX else {
@@ -199,10 +199,8 @@ class LearnerProcess:
             chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
             if not chunk:
                 break
-            kept = sum(len(c) for c in self._output_chunks)
-            if kept < OUTPUT_CAP:
-                self._output_chunks.append(chunk[: OUTPUT_CAP - kept])
-            self._output.total_bytes += len(chunk)
+            self._kept_output += chunk[: max(OUTPUT_CAP - len(self._kept_output), 0)]
+            self._output_bytes += len(chunk)
 
     def settle(self) -> None:
         """Stop the learner's code and wait until everything it printed has been read."""
@@ -211,8 +209,7 @@ class LearnerProcess:
 
     @property
     def output(self) -> Output:
-        self._output.text = b"".join(self._output_chunks).decode("utf-8", errors="replace")
-        return self._output
+        return Output(bytes(self._kept_output).decode("utf-8", errors="replace"), self._output_bytes)
 
     # --- stopping -------------------------------------------------------------------------------
 
