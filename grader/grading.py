@@ -8,7 +8,6 @@ step's status comes from its first failing check, in the order the checks are wr
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
@@ -167,8 +166,8 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         elif isinstance(first.error, RunProblem):
             result.status, result.message = first.error.status, first.error.text
         else:
-            detail = "".join(traceback.format_exception(type(first.error), first.error, first.error.__traceback__))
-            print(detail, file=sys.stderr)
+            if os.environ.get("GRADER_DEBUG"):  # as for every fault of the grader: details on request
+                traceback.print_exception(type(first.error), first.error, first.error.__traceback__)
             result.status, result.message = ERROR, messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
     return result
 

@@ -126,7 +126,7 @@ def too_much_memory(display: str, limit: int) -> str:
 
 def grader_fault(detail: str) -> str:
     return (f"The grader itself went wrong ({detail}). This is not your fault; please tell your instructor "
-            "and include this message.")
+            "and include this message (GRADER_DEBUG=1 shows the details).")
 
 
 def with_output(text: str, output) -> str:
