@@ -1,17 +1,21 @@
 """The grader's own DynamoDB, simulated by moto: it builds the learner's table and reads its stream.
 
-Only data from the learner (their request dict) comes in here; no learner code ever runs here.
+Only data from the learner (their request dict, their code's DynamoDB requests) comes in here; no
+learner code ever runs here. Each learner process that talks to DynamoDB gets an account of its own in
+this moto (grader/learner_aws.py); the grader's own tables live in moto's default account.
 """
 
 from __future__ import annotations
 
-import os
-import random
-from dataclasses import dataclass, field
 import contextlib
+import contextvars
 import importlib
 import itertools
+import os
+import random
+import threading
 import unittest.mock
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 # Fake credentials and no account-ID endpoints (moto does not route those), before boto3 is used.
@@ -23,7 +27,7 @@ for _key, _value in {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }.items():
     os.environ[_key] = _value
-for _key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
+for _key in ("MOTO_ACCOUNT_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
     os.environ.pop(_key, None)
 
 import functools  # noqa: E402
@@ -40,17 +44,49 @@ PAST_DAY = datetime(2024, 6, 1, 9, 30)
 BILLING_KEYS = ("BillingMode", "ProvisionedThroughput")
 
 
+# moto is used from two threads: the checks (main thread) and the readers that answer a learner
+# process's DynamoDB requests. One at a time.
+MOTO_LOCK = threading.RLock()
+_ACCOUNT = contextvars.ContextVar("moto_account", default=None)  # None: moto's default account, the grader's
+ACCOUNT_HEADER = "x-moto-account-id"
+
+
+def _to_account(request, **kwargs) -> None:
+    account = _ACCOUNT.get()
+    if account is not None:
+        del request.headers[ACCOUNT_HEADER]
+        request.headers[ACCOUNT_HEADER] = account
+
+
+@contextlib.contextmanager
+def in_account(account_id: str):
+    """The grader's clients work in moto account ``account_id`` (a learner's) inside this block."""
+    token = _ACCOUNT.set(account_id)
+    try:
+        yield
+    finally:
+        _ACCOUNT.reset(token)
+
+
 @functools.cache
-def _clients():
+def _started_clients():
+    mock_aws().start()
+    clients = boto3.client("dynamodb", region_name=REGION), boto3.client("dynamodbstreams", region_name=REGION)
+    for client in clients:
+        client.meta.events.register("before-sign", _to_account)
+    return clients
+
+
+def clients():
     """The grader's DynamoDB and DynamoDB Streams clients, talking to moto, which is started once and
     stays on for the life of the process (starting and stopping it for each table costs more than the
     table itself)."""
-    mock_aws().start()
-    return boto3.client("dynamodb", region_name=REGION), boto3.client("dynamodbstreams", region_name=REGION)
+    with MOTO_LOCK:
+        return _started_clients()
 
 
 def _create_table_shape():
-    return _clients()[0].meta.service_model.operation_model("CreateTable").input_shape
+    return clients()[0].meta.service_model.operation_model("CreateTable").input_shape
 
 
 @functools.cache
@@ -160,7 +196,12 @@ def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) ->
     if not any(key in request for key in BILLING_KEYS):
         request["BillingMode"] = "PAY_PER_REQUEST"
         outcome.billing_supplied = True
-    dynamodb, streams = _clients()
+    dynamodb, streams = clients()
+    with MOTO_LOCK:
+        return _create_write_and_read(request, outcome, dynamodb, streams)
+
+
+def _create_write_and_read(request: dict, outcome: TableSimulation, dynamodb, streams) -> TableSimulation:
     try:
         outcome.description = dynamodb.create_table(**request)["TableDescription"]
     except ClientError as error:
@@ -175,7 +216,7 @@ def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) ->
         stream_arn = outcome.description.get("LatestStreamArn")
         if stream_arn:
             with _clock_in_the_past():
-                _write(dynamodb, name, changes)
+                _write(dynamodb, name, outcome.changes)
             outcome.records = _read_stream(streams, stream_arn)
     except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
         outcome.error = f"{type(error).__name__}: {error}"

@@ -43,6 +43,30 @@ def network_used(display: str, targets: list[str]) -> str:
     return f"In {display}: " + NETWORK_USED.format(targets=_network_targets(targets))
 
 
+# --- the simulated DynamoDB that a bonus handler's requests go to (grader/learner_aws.py) ------------
+
+AWS_REQUEST_GARBLED = "The grader could not read this AWS request, so its simulated DynamoDB did not run it."
+
+
+def aws_service_not_simulated(url: str) -> str:
+    return (f"Your code sent a request to {url[:120]}, but the grader simulates only DynamoDB (and DynamoDB "
+            "Streams) for this exercise. Use boto3's \"dynamodb\" client or resource.")
+
+
+def aws_too_many_requests(limit: int) -> str:
+    return (f"Your code sent more than {limit:,} DynamoDB requests in one run, which is far more than this "
+            "exercise needs. Look for a loop that keeps calling DynamoDB.")
+
+
+def aws_request_too_big(limit: int) -> str:
+    return f"This DynamoDB request is larger than {limit // 1024:,} KB; DynamoDB items are small (at most 400 KB)."
+
+
+def aws_simulator_failed(error: Exception) -> str:
+    return (f"The simulated DynamoDB could not handle this request ({type(error).__name__}: {str(error)[:200]}). "
+            "Check the request's parameters against the DynamoDB documentation.")
+
+
 def forked(display: str) -> str:
     return (f"{display} started a copy of itself with os.fork(). The grader stopped the copy; this exercise "
             "needs no extra processes, so remove the fork.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import messages
 from .failures import CheckFailed, RunProblem
+from .learner_aws import LearnerAccount
 from .manifest import Step
 from .sandbox import wire
 from .sandbox.runner import Ending, LearnerProcess
@@ -58,12 +59,13 @@ class StepRun:
         self._problem: RunProblem | None = None
         self._calls: dict[str, list] = {}
         self._values: dict = {}
-        self._errands: dict[str, collections.deque] = {}  # answers of errands sent ahead, not yet used
         self._pending: collections.deque = collections.deque()  # requests sent ahead, answers not yet read
         self.network: list[str] = []
         self.waiting_threads: list[str] = []
         self.memo: dict = {}  # what checks worked out once for this run (e.g. the audit trail's delivery)
         self.forked = False
+        # Where the learner's DynamoDB requests go, and where the grader reads their tables
+        self.aws = LearnerAccount() if step.simulated_aws else None
         if not file.is_file():
             self.state = MISSING
         elif not grade_untouched and is_untouched(file, step.starter):
@@ -76,12 +78,14 @@ class StepRun:
             self._process = LearnerProcess(
                 self.file.resolve(), self.names, time_limit=self.time_limit,
                 memory_limit=self.step.memory_limit, trace_function="process_event",
-                simulated_aws=self.step.simulated_aws,
+                serve_aws=self.aws.serve if self.aws else None,
             )
 
     def close(self) -> None:
         if self._process is not None:
             self._process.close()
+        if self.aws is not None:
+            self.aws.close()
 
     @property
     def output(self):
@@ -152,8 +156,8 @@ class StepRun:
     # --- calling the learner's function ---------------------------------------------------------
 
     # The learner's process answers requests in the order they were sent. prefetch() sends some ahead, so
-    # the process works on them while the grader goes on with other checks; call() and aws_errand() read
-    # the answers of everything sent ahead before they send anything themselves.
+    # the process works on them while the grader goes on with other checks; call() reads the answers of
+    # everything sent ahead before it sends anything itself.
 
     def call(self, function: str, argument_lists: list[list], *, lambda_context: bool = False) -> list[dict]:
         """Call ``function(*arguments)`` for each list of arguments, in order (with a Lambda-like context
@@ -162,47 +166,28 @@ class StepRun:
         key = _calls_key(function, argument_lists, lambda_context)
         self._collect_prefetched()
         if key not in self._calls:
-            self._send([("calls", function, argument_lists, lambda_context)])
+            self._send([(function, argument_lists, lambda_context)])
             self._calls[key] = self._read_calls(function)
         return self._calls[key]
 
-    def aws_errand(self, errand: dict) -> dict:
-        """Ask the learner's process to do DynamoDB work on its own moto (steps with simulated_aws):
-        {"aws": "create_table", "request": {...}} or {"aws": "scan", "table": name}."""
-        self._collect_prefetched()
-        answered = self._errands.get(repr(errand))
-        if answered:
-            return answered.popleft()
-        self._send([("errand", errand)])
-        return self._read_errand()
-
     def prefetch(self, requests: list[tuple]) -> None:
-        """Send requests now and read their answers when a check first needs one. Each request is
-        ("calls", function, argument_lists, lambda_context) or ("errand", errand)."""
+        """Send calls now, each (function, argument_lists, lambda_context), and read their answers when a
+        check first needs one."""
         self._send(requests)
         self._pending.extend(requests)
 
     def _send(self, requests: list[tuple]) -> None:
         self._module_report()
         self._process.start_phase()
-        for request in requests:
-            if request[0] == "calls":
-                _, function, argument_lists, lambda_context = request
-                self._process.send({"calls": [{"function": function, "args": [wire.encode(a) for a in arguments],
-                                               "lambda_context": lambda_context} for arguments in argument_lists]})
-            else:
-                errand = request[1]
-                self._process.send({**errand, "request": wire.encode(errand["request"])} if "request" in errand
-                                   else errand)
+        for function, argument_lists, lambda_context in requests:
+            self._process.send({"calls": [{"function": function, "args": [wire.encode(a) for a in arguments],
+                                           "lambda_context": lambda_context} for arguments in argument_lists]})
 
     def _collect_prefetched(self) -> None:
         try:
             while self._pending:
                 request = self._pending.popleft()
-                if request[0] == "calls":
-                    self._calls[_calls_key(*request[1:])] = self._read_calls(request[1])
-                else:
-                    self._errands.setdefault(repr(request[1]), collections.deque()).append(self._read_errand())
+                self._calls[_calls_key(*request)] = self._read_calls(request[0])
         except RunProblem:
             self._pending.clear()
             raise
@@ -223,16 +208,6 @@ class StepRun:
             else:
                 self._problem = self._describe(event, "call", function=function)
                 raise self._problem
-
-    def _read_errand(self) -> dict:
-        event = self._process.next_event()
-        kind = event.get("event") if isinstance(event, dict) else None
-        if kind == "aws_done":
-            return {"items": wire.decode(event["items"])} if "items" in event else {}
-        if kind == "aws_error":
-            return {"error": event["message"]}
-        self._problem = self._describe(event, "call", function="DynamoDB")
-        raise self._problem
 
     # --- turning what happened into words -------------------------------------------------------
 

@@ -33,6 +33,24 @@ def with_return(body: str) -> str:
 
 
 STEP2 = solution(2)
+STEP5 = solution(5)
+
+# A handler whose writes never reach DynamoDB: botocore is patched to keep them in a dict and to answer
+# Scan from it. The grader reads the table itself, so this must not pass.
+PRETEND_TABLE = """
+import botocore.client
+_kept = {}
+_real_call = botocore.client.BaseClient._make_api_call
+def _pretend(self, operation, params):
+    if operation == "PutItem":
+        item = params["Item"]
+        _kept[(repr(item.get("ProductID")), repr(item.get("SequenceNumber")))] = item
+        return {}
+    if operation == "Scan":
+        return {"Items": list(_kept.values()), "Count": len(_kept), "ScannedCount": len(_kept)}
+    return _real_call(self, operation, params)
+botocore.client.BaseClient._make_api_call = _pretend
+"""
 
 CASES = [
     # --- code that never finishes ---
@@ -97,4 +115,16 @@ CASES = [
     Case("boto3_client_at_import", 2, "error", ("tried to connect to the network (an AWS service)",),
          "import boto3\nclient = boto3.client('dynamodb')\ntry:\n    client.list_tables()\nexcept Exception:\n"
          "    pass\n" + STEP2),
+    Case("dynamodb_local_endpoint_in_the_bonus", 5, "error", ("tried to connect to the network",),
+         STEP5.replace('boto3.resource("dynamodb")', 'boto3.resource("dynamodb", endpoint_url="http://localhost:8000")')),
+    # --- the bonus step's DynamoDB, which the grader simulates ---
+    Case("writes_kept_in_memory_and_a_fake_scan", 5, "failed", ("holds 0 items",), STEP5 + PRETEND_TABLE),
+    Case("another_aws_service_in_the_handler", 5, "failed", ("simulates only DynamoDB",),
+         STEP5.replace("def handle_batch(event, context):\n",
+                       "def handle_batch(event, context):\n    boto3.client('s3').list_buckets()\n")),
+    Case("dynamodb_requests_that_never_end", 5, "timeout", ("stopped handle_batch(...)",),
+         STEP5.replace("def handle_batch(event, context):\n",
+                       "def handle_batch(event, context):\n    while True:\n        try:\n"
+                       "            audit.put_item(Item={'ProductID': 'x', 'SequenceNumber': 'y'})\n"
+                       "        except Exception:\n            pass\n")),
 ]

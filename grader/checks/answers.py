@@ -148,8 +148,7 @@ def _expected_rows(changes, records) -> list[AuditRow]:
 class _AuditPlan:
     rows: list[AuditRow]
     batches: list[list[dict]]
-    create: dict  # the errand that makes the learner's audit table
-    scan: dict  # the errand that reads it back
+    table_request: dict  # the learner's audit_table, as the grader creates it
 
     @property
     def deliveries(self) -> list[list]:
@@ -162,10 +161,8 @@ class _AuditPlan:
         return [[{"Records": self.batches[1]}]]
 
     @property
-    def requests(self) -> list[tuple]:
-        """Everything asked of the learner's process, in order, for StepRun.prefetch."""
-        return [("errand", self.create), ("calls", "handle_batch", self.deliveries, True), ("errand", self.scan),
-                ("calls", "handle_batch", self.redelivery, True), ("errand", self.scan)]
+    def table_name(self):
+        return self.table_request.get("TableName")
 
 
 def _audit_plan(run: StepRun) -> _AuditPlan:
@@ -181,41 +178,49 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
     # The handler starts after the first change (so only OldImage can tell it the old stock), and gets
     # the rest in three batches; the second comes again after the third.
     return _AuditPlan(rows=_expected_rows(aws.AUDIT_CHANGES, records),
-                      batches=[records[1:4], records[4:6], records[6:]],
-                      create={"aws": "create_table", "request": request},
-                      scan={"aws": "scan", "table": request.get("TableName")})
+                      batches=[records[1:4], records[4:6], records[6:]], table_request=request)
+
+
+def _create_audit_table(run: StepRun, plan: _AuditPlan) -> None:
+    """Create the learner's audit table in the run's own account, once."""
+    if "audit_table_error" not in run.memo:
+        run.memo["audit_table_error"] = run.aws.create_table(plan.table_request)
+    if run.memo["audit_table_error"]:
+        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(run.memo["audit_table_error"]))
 
 
 def audit_delivery(run: StepRun) -> AuditDelivery:
-    """Create the learner's audit table in their process's DynamoDB, deliver the grader's batches to
-    handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
+    """Create the learner's audit table in their run's own DynamoDB account, deliver the grader's batches
+    to handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
     if "audit" in run.memo:
         return run.memo["audit"]
     plan = _audit_plan(run)
-    created = run.aws_errand(plan.create)
-    if "error" in created:
-        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(created["error"]))
+    _create_audit_table(run, plan)
     answers = run.call("handle_batch", plan.deliveries, lambda_context=True)
-    first = run.aws_errand(plan.scan)
+    first = run.aws.scan(plan.table_name)
     answers = answers + run.call("handle_batch", plan.redelivery, lambda_context=True)
-    again = run.aws_errand(plan.scan)
+    again = run.aws.scan(plan.table_name)
     rows = plan.rows
     skipped = next(row for row, change in zip(rows, aws.AUDIT_CHANGES) if change.action == "rename")
     delivery = AuditDelivery([row for row in rows[1:] if row is not skipped], skipped, plan.batches, answers,
-                             first.get("items", []), again.get("items", []))
+                             first, again)
     run.memo["audit"] = delivery
     return delivery
 
 
 def prefetch(run: StepRun) -> None:
-    """Send the learner's process everything its step will ask of it (process_event's records, the audit
-    trail's table, batches and scans) so that it works while the grader checks other things. Best effort:
-    if the answer is not far enough along, the checks meet the reason themselves, in their own order."""
+    """Send the learner's process the calls its step will ask of it (process_event's records; for the audit
+    trail, its table created first, every batch once) so that it works while the grader checks other
+    things. Best effort: what cannot be sent now, the checks meet the reason for in their own order."""
+    requests = []
     try:
         _, records = _stream_records(run)
-        requests = [("calls", *_process_event_calls(records), False)]
+        requests.append((*_process_event_calls(records), False))
         if run.step.simulated_aws:
-            requests += _audit_plan(run).requests
+            plan = _audit_plan(run)
+            _create_audit_table(run, plan)
+            requests.append(("handle_batch", plan.deliveries, True))
     except (CheckFailed, RunProblem):
-        return
-    run.prefetch(requests)
+        pass
+    if requests:
+        run.prefetch(requests)

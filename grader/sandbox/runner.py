@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
@@ -96,8 +97,10 @@ class LearnerProcess:
     """One run of one learner file. Use as a context manager so the process is always reaped."""
 
     def __init__(self, file: Path, names: list[str], *, time_limit: float, memory_limit: int,
-                 trace_function: str | None = None, simulated_aws: bool = False):
+                 trace_function: str | None = None, serve_aws: Callable[[dict], dict] | None = None):
         self.time_limit = time_limit
+        self._serve_aws = serve_aws
+        self._send_lock = threading.Lock()
         self._events: queue.Queue = queue.Queue()
         self._kept_output = bytearray()  # the first OUTPUT_CAP bytes the learner's code printed
         self._output_bytes = 0  # all it printed
@@ -127,17 +130,18 @@ class LearnerProcess:
             "time_limit": time_limit,
             "memory_limit": memory_limit,
             "trace_function": trace_function,
-            "simulated_aws": simulated_aws,
+            "simulated_aws": serve_aws is not None,
         })
 
     # --- talking to the child -------------------------------------------------------------------
 
     def send(self, message: dict) -> None:
         try:
-            self._process.stdin.write(json.dumps(message).encode("ascii") + b"\n")
-            self._process.stdin.flush()
-        except OSError:
-            pass  # the child is gone; next_event() reports how it ended
+            with self._send_lock:
+                self._process.stdin.write(json.dumps(message).encode("ascii") + b"\n")
+                self._process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the child is gone (or closed); next_event() reports how it ended
 
     def start_phase(self) -> None:
         """The learner's code is busy again (e.g. with calls after the module ran): its clock runs again."""
@@ -187,6 +191,10 @@ class LearnerProcess:
                 break
             if not isinstance(event, dict) or "event" not in event:
                 break
+            if event["event"] == "aws_request" and self._serve_aws is not None:
+                # Answered here, not by the checks: the learner's code waits for it mid-call.
+                self.send({"aws_response": self._serve_aws(event)})
+                continue
             self._events.put((time.monotonic(), event))
         self._events.put((time.monotonic(), None))
         # Keep draining so a child that writes too much to the channel is never blocked forever.

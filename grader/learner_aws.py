@@ -1,0 +1,142 @@
+"""The learner's own DynamoDB, inside the grader's moto, for steps whose code talks to DynamoDB
+(``simulated_aws`` in the manifest).
+
+The learner's process imports no moto: its botocore hands each request to the grader over the channel
+(sandbox/child.py), and ``LearnerAccount.serve`` answers it from the grader's moto, in an account of the
+learner's own, so their code can touch neither the grader's tables nor another learner's. The grader
+reads the learner's tables here too, out of reach of their code.
+
+Nothing here imports boto3 or moto until a request comes: learner processes start before that.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import re
+from xml.sax.saxutils import escape
+
+from . import messages
+
+SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.com(/|$)")
+MAX_REQUESTS = 2000  # per run of a learner's file: a loop of requests must not grow the grader's memory
+MAX_BODY_BYTES = 1024 * 1024  # DynamoDB's own limits on requests are lower
+_account_numbers = itertools.count(200_000_000_001)  # moto's default account, the grader's, is 123456789012
+
+
+def _refusal(status: int, kind: str, message: str, *, as_json: bool = True) -> dict:
+    """An error answer that botocore turns into a ClientError with ``message`` for the learner: in JSON for
+    DynamoDB (and the other JSON services), in XML for the services that speak XML (S3, SQS, ...)."""
+    if as_json:
+        body, content_type = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{kind}", "message": message}), \
+            "application/x-amz-json-1.0"
+    else:
+        body, content_type = (f"<ErrorResponse><Error><Code>{kind}</Code><Message>{escape(message)}</Message></Error>"
+                              "<RequestId>grader</RequestId></ErrorResponse>"), "text/xml"
+    return {"status": status, "headers": {"content-type": content_type, "x-amzn-requestid": "grader"},
+            "body": base64.b64encode(body.encode()).decode("ascii")}
+
+
+def _speaks_json(headers: dict) -> bool:
+    names = {str(key).lower(): str(value) for key, value in headers.items()}
+    return "x-amz-target" in names or "json" in names.get("content-type", "")
+
+
+class LearnerAccount:
+    """One run's account in the grader's moto: forwarded requests are answered in it, and it is emptied
+    when the run is over."""
+
+    def __init__(self):
+        self.account_id = f"{next(_account_numbers):012d}"
+        self.requests = 0
+
+    def serve(self, request: dict) -> dict:
+        """Answer one forwarded botocore request {"method", "url", "headers", "body" (base64)} with
+        {"status", "headers", "body" (base64)}. Never raises: a reader thread calls this."""
+        self.requests += 1
+        try:
+            body = base64.b64decode(request["body"], validate=True)
+            url, method, headers = str(request["url"]), str(request["method"]), dict(request["headers"])
+        except (KeyError, TypeError, ValueError):
+            return _refusal(400, "ValidationException", messages.AWS_REQUEST_GARBLED)
+        if not SERVED_URL.match(url):
+            return _refusal(400, "ServiceNotSimulated", messages.aws_service_not_simulated(url),
+                            as_json=_speaks_json(headers))
+        if self.requests > MAX_REQUESTS:
+            return _refusal(400, "LimitExceededException", messages.aws_too_many_requests(MAX_REQUESTS))
+        if len(body) > MAX_BODY_BYTES:
+            return _refusal(413, "ValidationException", messages.aws_request_too_big(MAX_BODY_BYTES))
+        try:
+            status, answer_headers, answer_body = self._moto_answer(method, url, headers, body)
+        except Exception as error:  # noqa: BLE001 - moto tripped on an odd request: the learner hears why
+            return _refusal(500, "InternalServerError", messages.aws_simulator_failed(error))
+        if isinstance(answer_body, str):
+            answer_body = answer_body.encode("utf-8")
+        return {"status": int(status), "headers": {str(k): str(v) for k, v in dict(answer_headers).items()},
+                "body": base64.b64encode(answer_body or b"").decode("ascii")}
+
+    def _moto_answer(self, method: str, url: str, headers: dict, body: bytes):
+        from botocore.awsrequest import AWSPreparedRequest
+        from botocore.compat import HTTPHeaders
+        from moto.core.models import botocore_stubber
+
+        from . import aws
+
+        prepared_headers = HTTPHeaders()
+        for key, value in headers.items():
+            if str(key).lower() != aws.ACCOUNT_HEADER:
+                prepared_headers[str(key)] = str(value)
+        prepared_headers[aws.ACCOUNT_HEADER] = self.account_id
+        prepared = AWSPreparedRequest(method, url, prepared_headers, body, stream_output=False)
+        with aws.MOTO_LOCK:
+            aws.clients()  # moto is started
+            answer = botocore_stubber.process_request(prepared)
+        if answer is None:
+            raise ValueError(f"no simulated service at {url}")
+        return answer
+
+    def create_table(self, request: dict) -> str | None:
+        """Create a table in this account from a learner's CreateTable request; None, or why it failed."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from . import aws
+
+        dynamodb, _ = aws.clients()
+        try:
+            with aws.MOTO_LOCK, aws.in_account(self.account_id):
+                dynamodb.create_table(**request)
+        except ClientError as error:
+            return error.response.get("Error", {}).get("Message") or str(error)
+        except (BotoCoreError, TypeError, ValueError) as error:
+            return f"{type(error).__name__}: {error}"
+        return None
+
+    def scan(self, table: str) -> list[dict]:
+        """Every item of this account's ``table``, as DynamoDB's JSON has them ({"S": ...}, {"N": ...})."""
+        from botocore.exceptions import ClientError
+
+        from . import aws
+
+        dynamodb, _ = aws.clients()
+        items = []
+        try:
+            with aws.MOTO_LOCK, aws.in_account(self.account_id):
+                for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+                    items.extend(page["Items"])
+        except ClientError:  # the learner's code deleted its table: it holds nothing
+            return []
+        return items
+
+    def close(self) -> None:
+        """Forget this account's tables (a class is graded in long-lived worker processes)."""
+        import sys
+
+        backends = sys.modules.get("moto.backends")
+        if backends is None:  # no request ever came: moto was never loaded
+            return
+        from . import aws
+
+        with aws.MOTO_LOCK:
+            for service in ("dynamodb", "dynamodbstreams"):
+                backends.get_backend(service).pop(self.account_id, None)

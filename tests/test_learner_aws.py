@@ -1,0 +1,113 @@
+"""The bonus step's DynamoDB: a learner run's requests are answered in an account of its own inside the
+grader's moto, which neither the grader's tables nor another run can see, and which is emptied after."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from grader import aws, learner_aws
+from grader.learner_aws import LearnerAccount
+
+AUDIT = {
+    "TableName": "InventoryAudit",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+
+def request(operation: str, payload: dict, *, url: str = "https://dynamodb.us-east-1.amazonaws.com/") -> dict:
+    """A DynamoDB request as a learner's process forwards it (see sandbox/child.py)."""
+    return {"method": "POST", "url": url,
+            "headers": {"X-Amz-Target": f"DynamoDB_20120810.{operation}",
+                        "Content-Type": "application/x-amz-json-1.0"},
+            "body": base64.b64encode(json.dumps(payload).encode()).decode("ascii")}
+
+
+def answer_body(answer: dict) -> dict:
+    return json.loads(base64.b64decode(answer["body"]) or b"{}")
+
+
+@pytest.fixture
+def account():
+    made = LearnerAccount()
+    yield made
+    made.close()
+
+
+def test_a_forwarded_request_is_answered_in_the_runs_own_account(account):
+    created = account.serve(request("CreateTable", AUDIT))
+    assert created["status"] == 200, answer_body(created)
+    assert account.account_id in answer_body(created)["TableDescription"]["TableArn"]
+    put = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": {"ProductID": {"S": "P1"}}}))
+    assert put["status"] == 200
+    assert account.scan("InventoryAudit") == [{"ProductID": {"S": "P1"}}]
+
+
+def test_the_grader_and_other_runs_cannot_see_a_runs_tables(account):
+    other = LearnerAccount()
+    try:
+        assert account.create_table(AUDIT) is None
+        assert "InventoryAudit" not in aws.clients()[0].list_tables()["TableNames"]
+        listed = answer_body(other.serve(request("ListTables", {})))
+        assert listed["TableNames"] == []
+        assert other.scan("InventoryAudit") == []  # no such table there
+    finally:
+        other.close()
+
+
+def test_a_learner_cannot_choose_another_account(account):
+    forged = request("ListTables", {})
+    forged["headers"]["X-Moto-Account-Id"] = "123456789012"
+    aws.simulate(AUDIT, ())  # the grader's own account has had tables
+    assert account.create_table(AUDIT) is None
+    assert answer_body(account.serve(forged))["TableNames"] == ["InventoryAudit"]
+
+
+def test_closing_the_account_forgets_its_tables():
+    account = LearnerAccount()
+    assert account.create_table(AUDIT) is None
+    account.close()
+    reopened = LearnerAccount()
+    reopened.account_id = account.account_id
+    try:
+        assert answer_body(reopened.serve(request("ListTables", {})))["TableNames"] == []
+    finally:
+        reopened.close()
+
+
+def test_a_rejected_table_says_why(account):
+    assert "ReadCapacityUnits" in account.create_table({k: v for k, v in AUDIT.items() if k != "BillingMode"})
+
+
+@pytest.mark.parametrize("url, words", [
+    ("https://s3.amazonaws.com/", "simulates only DynamoDB"),
+    ("https://dynamodb.us-east-1.amazonaws.com.evil.example/", "simulates only DynamoDB"),
+])
+def test_only_dynamodb_is_served(account, url, words):
+    answer = account.serve(request("ListTables", {}, url=url))
+    assert answer["status"] == 400
+    assert words in answer_body(answer)["message"]
+
+
+def test_a_garbled_request_is_refused_not_raised(account):
+    answer = account.serve({"method": "POST", "url": 5, "body": "not base64 !"})
+    assert answer["status"] == 400
+    assert "could not read" in answer_body(answer)["message"]
+
+
+def test_a_run_gets_a_bounded_number_of_requests(account):
+    account.requests = learner_aws.MAX_REQUESTS
+    answer = account.serve(request("ListTables", {}))
+    assert answer["status"] == 400
+    assert "more than 2,000 DynamoDB requests" in answer_body(answer)["message"]
+
+
+def test_a_huge_request_is_refused(account):
+    item = {"ProductID": {"S": "P1"}, "Note": {"S": "x" * (learner_aws.MAX_BODY_BYTES + 1)}}
+    answer = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": item}))
+    assert answer["status"] == 413
+    assert "larger than 1,024 KB" in answer_body(answer)["message"]
