@@ -112,6 +112,14 @@ class LearnerAccount:
             return f"{type(error).__name__}: {error}"
         return None
 
+    def has_table(self, table: str) -> bool:
+        """True if this account holds ``table`` (the learner's code may have created it)."""
+        from . import aws
+
+        dynamodb, _ = aws.clients()
+        with aws.MOTO_LOCK, aws.in_account(self.account_id):
+            return table in dynamodb.list_tables()["TableNames"]
+
     def scan(self, table: str) -> list[dict]:
         """Every item of this account's ``table``, as DynamoDB's JSON has them ({"S": ...}, {"N": ...})."""
         from botocore.exceptions import ClientError

@@ -276,6 +276,10 @@ def create_table_rejected(error: str | None) -> str:
             f"  {error}")
 
 
+TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE = (
+    "Tip: your code created the InventoryAudit table itself. A Lambda handler's table exists before the handler "
+    "runs (here the grader creates it from audit_table), so the create_table call can go.")
+
 TIP_BILLING = ("Tip: real DynamoDB also needs a billing mode; the grader supplied BillingMode=\"PAY_PER_REQUEST\" "
                "for you. In real code, add \"BillingMode\": \"PAY_PER_REQUEST\" (or ProvisionedThroughput).")
 

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
-from grader import aws, learner_aws
+from conftest import KIT
+
+from grader import aws, learner_aws, messages
 from grader.learner_aws import LearnerAccount
 
 AUDIT = {
@@ -111,3 +113,10 @@ def test_a_huge_request_is_refused(account):
     answer = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": item}))
     assert answer["status"] == 413
     assert "larger than 1,024 KB" in answer_body(answer)["message"]
+
+
+def test_a_file_that_creates_the_audit_table_itself_passes_with_a_tip(grade_source):
+    source = (KIT / "tests" / "corpus" / "right" / "step5_creates_its_table_at_import.py").read_text(encoding="utf-8")
+    result = grade_source(5, source)
+    assert result.status == "passed", result.message
+    assert messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE in result.tips

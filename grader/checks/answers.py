@@ -184,7 +184,11 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
 def _create_audit_table(run: StepRun, plan: _AuditPlan) -> None:
     """Create the learner's audit table in the run's own account, once."""
     if "audit_table_error" not in run.memo:
-        run.memo["audit_table_error"] = run.aws.create_table(plan.table_request)
+        error = run.aws.create_table(plan.table_request)
+        if error and isinstance(plan.table_name, str) and run.aws.has_table(plan.table_name):
+            run.tip(messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE)  # at import: the handler can use it
+            error = None
+        run.memo["audit_table_error"] = error
     if run.memo["audit_table_error"]:
         raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(run.memo["audit_table_error"]))
 
