@@ -122,6 +122,9 @@ CASES = [
     Case("another_aws_service_in_the_handler", 5, "failed", ("simulates only DynamoDB",),
          STEP5.replace("def handle_batch(event, context):\n",
                        "def handle_batch(event, context):\n    boto3.client('s3').list_buckets()\n")),
+    Case("dynamodb_calls_from_a_thread_that_never_stops", 5, "passed", (),
+         STEP5 + "\nimport threading\ndef _poll():\n    client = boto3.client('dynamodb')\n    while True:\n"
+                 "        client.list_tables()\nthreading.Thread(target=_poll, daemon=True).start()\n"),
     Case("dynamodb_requests_that_never_end", 5, "timeout", ("stopped handle_batch(...)",),
          STEP5.replace("def handle_batch(event, context):\n",
                        "def handle_batch(event, context):\n    while True:\n        try:\n"

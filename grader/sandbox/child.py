@@ -32,7 +32,7 @@ class _Channel:
         self.incoming = os.fdopen(os.dup(0), "rb")
         self.outgoing = os.fdopen(os.dup(1), "wb")
         self.owner = os.getpid()
-        self.held: list = []  # requests that arrived while we waited for an answer
+        self._requests = None  # a queue, once route_answers() reads for us
 
     def send(self, event: dict) -> None:
         if os.getpid() != self.owner:  # a copy made by the learner's os.fork() must not speak for us
@@ -42,15 +42,28 @@ class _Channel:
 
     def receive(self):
         """The grader's next request (None once the grader is done)."""
-        return self.held.pop(0) if self.held else self._read()
+        return self._requests.get() if self._requests is not None else self._read()
 
-    def receive_answer(self, key: str):
-        """The grader's next message that has ``key``; requests that come first wait their turn."""
-        while True:
-            message = self._read()
-            if message is None or key in message:
-                return message
-            self.held.append(message)
+    def route_answers(self, key: str):
+        """From now on a thread reads what the grader sends: messages with ``key`` (answers to our own
+        questions, which any of the learner's threads may ask) go to the queue returned; the rest wait
+        for receive(). None, when the grader is done, goes to both."""
+        import queue
+        import threading
+
+        answers, self._requests = queue.Queue(), queue.Queue()
+
+        def route():
+            while True:
+                message = self._read()
+                if message is None:
+                    answers.put(None)
+                    self._requests.put(None)
+                    return
+                (answers if key in message else self._requests).put(message)
+
+        threading.Thread(target=route, name="grader-channel", daemon=True).start()
+        return answers
 
     def _read(self):
         line = self.incoming.readline()
@@ -248,6 +261,7 @@ def _forward_aws_requests(channel: "_Channel") -> None:
     from botocore.handlers import BUILTIN_HANDLERS
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    answers = channel.route_answers("aws_response")
     one_at_a_time = threading.Lock()
 
     def forward(request, **kwargs):
@@ -263,7 +277,7 @@ def _forward_aws_requests(channel: "_Channel") -> None:
         with one_at_a_time:
             channel.send({"event": "aws_request", "method": request.method, "url": request.url,
                           "headers": headers, "body": base64.b64encode(body or b"").decode("ascii")})
-            answer = channel.receive_answer("aws_response")
+            answer = answers.get()
         if answer is None:  # the grader is done with this run
             os._exit(0)
         answer = answer["aws_response"]
