@@ -20,8 +20,10 @@ from xml.sax.saxutils import escape
 from . import messages
 
 SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.com(/|$)")
-MAX_REQUESTS = 2000  # per run of a learner's file: a loop of requests must not grow the grader's memory
-MAX_BODY_BYTES = 1024 * 1024  # DynamoDB's own limits on requests are lower
+# Per run of a learner's file: what it sends is kept in the grader's memory, so it must stay small.
+MAX_REQUESTS = 2000
+MAX_BODY_BYTES = 1024 * 1024  # one request; DynamoDB's own limits are lower (an item is at most 400 KB)
+MAX_TOTAL_BYTES = 8 * 1024 * 1024  # all requests together; the audit trail needs a few KB
 _account_numbers = itertools.count(200_000_000_001)  # moto's default account, the grader's, is 123456789012
 
 
@@ -50,6 +52,7 @@ class LearnerAccount:
     def __init__(self):
         self.account_id = f"{next(_account_numbers):012d}"
         self.requests = 0
+        self.bytes_received = 0
 
     def serve(self, request: dict) -> dict:
         """Answer one forwarded botocore request {"method", "url", "headers", "body" (base64)} with
@@ -67,6 +70,9 @@ class LearnerAccount:
             return _refusal(400, "LimitExceededException", messages.aws_too_many_requests(MAX_REQUESTS))
         if len(body) > MAX_BODY_BYTES:
             return _refusal(413, "ValidationException", messages.aws_request_too_big(MAX_BODY_BYTES))
+        self.bytes_received += len(body)
+        if self.bytes_received > MAX_TOTAL_BYTES:
+            return _refusal(400, "LimitExceededException", messages.aws_too_much_data(MAX_TOTAL_BYTES))
         try:
             status, answer_headers, answer_body = self._moto_answer(method, url, headers, body)
         except Exception as error:  # noqa: BLE001 - moto tripped on an odd request: the learner hears why

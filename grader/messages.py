@@ -58,6 +58,11 @@ def aws_too_many_requests(limit: int) -> str:
             "exercise needs. Look for a loop that keeps calling DynamoDB.")
 
 
+def aws_too_much_data(limit: int) -> str:
+    return (f"Your code sent more than {limit // (1024 * 1024)} MB to DynamoDB in one run, which is far more than "
+            "this exercise needs. Look for a loop that keeps writing, or items that hold more than the audit data.")
+
+
 def aws_request_too_big(limit: int) -> str:
     return f"This DynamoDB request is larger than {limit // 1024:,} KB; DynamoDB items are small (at most 400 KB)."
 

@@ -120,3 +120,10 @@ def test_a_file_that_creates_the_audit_table_itself_passes_with_a_tip(grade_sour
     result = grade_source(5, source)
     assert result.status == "passed", result.message
     assert messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE in result.tips
+
+
+def test_a_run_sends_a_bounded_amount_of_data(account):
+    account.bytes_received = learner_aws.MAX_TOTAL_BYTES - 10
+    answer = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": {"ProductID": {"S": "P1"}}}))
+    assert answer["status"] == 400
+    assert "more than 8 MB to DynamoDB" in answer_body(answer)["message"]
