@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import os
+import sys
 from pathlib import Path
 
 from . import messages
@@ -235,6 +236,12 @@ class StepRun:
                 text = messages.exit_called(self.display, event["code"], phase, function)
             elif kind == "memory":
                 text = messages.too_much_memory(self.display, self.step.memory_limit)
+            elif kind == "harness_fault":
+                detail = str(event.get("detail", "")).strip()
+                if os.environ.get("GRADER_DEBUG"):
+                    print(detail, file=sys.stderr)
+                text = messages.grader_fault("in the harness that runs your file: " + detail.splitlines()[-1][:300]
+                                             if detail else "in the harness that runs your file")
             else:
                 text = messages.grader_fault(f"unexpected event {kind!r}")
         return RunProblem("error", messages.with_output(text, output))

@@ -9,6 +9,9 @@ import pytest
 
 from conftest import MANIFEST, run_cli
 
+from grader.failures import RunProblem
+from grader.steprun import StepRun
+
 STEP3 = MANIFEST.step(3).file
 SLOW_LOOP = "\nwhile True:\n    pass\n"
 
@@ -96,3 +99,19 @@ def test_a_process_event_that_never_returns_times_out(solutions_copy):
     entry, _ = grade_with(solutions_copy, 3, source, "--time-limit", "1.5")
     assert entry["status"] == "timeout"
     assert "stopped process_event(...)" in entry["message"]
+
+
+def test_a_fault_of_the_harness_is_reported_as_the_graders_own(solutions_copy):
+    step = MANIFEST.step(3)
+    run = StepRun(step, solutions_copy / step.file, MANIFEST.names_up_to(3), time_limit=5, grade_untouched=True)
+    try:
+        run.start()
+        run.value("products_table")
+        run._process.send({"calls": "not a list of calls"})  # no grader sends this: the harness trips on it
+        with pytest.raises(RunProblem) as problem:
+            run.call("process_event", [[{}]])
+    finally:
+        run.close()
+    assert problem.value.status == "error"
+    assert problem.value.text.startswith("The grader itself went wrong (in the harness that runs your file: TypeError")
+    assert "This is not your fault" in problem.value.text

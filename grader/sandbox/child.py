@@ -334,8 +334,7 @@ def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, 
     return True
 
 
-def main() -> None:
-    channel = _Channel()
+def main(channel: _Channel) -> None:
     _detach_standard_streams()
     request = channel.receive()
     path = request["file"]
@@ -386,12 +385,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     status = 0
+    grader_channel = _Channel()
     try:
-        main()
-    except BaseException:  # noqa: BLE001 - a fault of the harness itself: the grader reports it
+        main(grader_channel)
+    except BaseException:  # noqa: BLE001 - a fault of the harness itself: the grader reports it as its own
         import traceback
 
-        traceback.print_exc()
+        try:
+            grader_channel.send({"event": "harness_fault", "detail": traceback.format_exc()[-4000:]})
+        except BaseException:  # noqa: BLE001 - the channel itself is broken: the exit status tells
+            pass
         status = 70
     # Threads the learner started and atexit handlers must not keep us alive or change the status.
     os._exit(status)
