@@ -185,6 +185,14 @@ def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
                              row["status"], row["message"]])
 
 
+def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
+    """An earlier run into the same folder may have graded learners who are not in this class any more:
+    their old feedback must not sit beside this run's grades.csv as if it were current."""
+    for path in feedback_dir.glob("*.txt"):
+        if path.stem not in learners:
+            path.unlink()
+
+
 def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: int, time_limit: float | None,
                 timeout: float | None = None, grade_function=grade_submission,
                 show_progress: bool = True) -> list[dict]:
@@ -204,6 +212,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     feedback_dir = out / FEEDBACK_SUBFOLDER
     try:
         feedback_dir.mkdir(parents=True, exist_ok=True)
+        _remove_feedback_of_others(feedback_dir, {folder.name for folder in folders})
     except OSError as error:
         raise options.UsageError(f"cannot write to {out}: {error.strerror or error}") from None
 

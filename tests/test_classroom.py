@@ -226,3 +226,15 @@ def test_nox_grade_class_session(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "nox", "-l", "-f", str(KIT / "noxfile.py")], capture_output=True,
                             text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
     assert any(line.startswith("- grade-class -> ") for line in listed.stdout.splitlines()), listed.stdout
+
+
+def test_feedback_left_by_an_earlier_run_for_learners_gone_since_is_removed(tmp_path):
+    submissions = tmp_path / "submissions"
+    shutil.copytree(KIT / "grader" / "starters", submissions / "ada")
+    out = tmp_path / "grades"
+    (out / classroom.FEEDBACK_SUBFOLDER).mkdir(parents=True)
+    (out / classroom.FEEDBACK_SUBFOLDER / "bob.txt").write_text("bob's report from last week\n")
+    (out / classroom.FEEDBACK_SUBFOLDER / "notes.md").write_text("the instructor's own notes\n")
+    classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, show_progress=False)
+    assert sorted(path.name for path in (out / classroom.FEEDBACK_SUBFOLDER).iterdir()) == ["ada.txt", "notes.md"]
+    assert list(read_grades(out)) == ["ada"]
