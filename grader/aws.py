@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import importlib
 import importlib.util
 import itertools
+import json
 import os
 import random
 import sys
@@ -31,9 +33,6 @@ for _key, _value in {
     os.environ[_key] = _value
 for _key in ("MOTO_ACCOUNT_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
     os.environ.pop(_key, None)
-
-import functools  # noqa: E402
-import json  # noqa: E402
 
 import boto3  # noqa: E402
 import botocore.session  # noqa: E402
@@ -62,13 +61,16 @@ def _to_account(request, **kwargs) -> None:
 
 
 @contextlib.contextmanager
-def in_account(account_id: str):
-    """The grader's clients work in moto account ``account_id`` (a learner's) inside this block."""
-    token = _ACCOUNT.set(account_id)
-    try:
-        yield
-    finally:
-        _ACCOUNT.reset(token)
+def dynamodb_in_account(account_id: str):
+    """The grader's DynamoDB client, working in moto account ``account_id`` (a learner's) inside this
+    block, with moto to itself."""
+    dynamodb, _ = clients()
+    with MOTO_LOCK:
+        token = _ACCOUNT.set(account_id)
+        try:
+            yield dynamodb
+        finally:
+            _ACCOUNT.reset(token)
 
 
 @functools.cache
@@ -229,26 +231,36 @@ def simulate(table_request: dict, changes: tuple[StockChange, ...] = STOCK_CHANG
     return _simulate_encoded(json.dumps(wire.encode(table_request)), changes)
 
 
+def with_default_billing(request: dict) -> tuple[dict, bool]:
+    """``request`` as the grader creates it: with BillingMode PAY_PER_REQUEST if it names no billing
+    (and True, then, so that the learner can hear about it)."""
+    if any(key in request for key in BILLING_KEYS):
+        return request, False
+    return {**request, "BillingMode": "PAY_PER_REQUEST"}, True
+
+
+def create_table(dynamodb, request: dict) -> tuple[dict, str | None]:
+    """(the TableDescription, None), or ({}, why DynamoDB rejected ``request``)."""
+    try:
+        return dynamodb.create_table(**request)["TableDescription"], None
+    except ClientError as error:
+        return {}, error.response.get("Error", {}).get("Message") or str(error)
+    except (BotoCoreError, TypeError, ValueError) as error:
+        return {}, str(error)
+
+
 @functools.lru_cache(maxsize=256)
 def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) -> TableSimulation:
-    request = wire.decode(json.loads(encoded_request))
-    outcome = TableSimulation(changes=list(changes))
-    if not any(key in request for key in BILLING_KEYS):
-        request["BillingMode"] = "PAY_PER_REQUEST"
-        outcome.billing_supplied = True
+    request, billing_supplied = with_default_billing(wire.decode(json.loads(encoded_request)))
+    outcome = TableSimulation(changes=list(changes), billing_supplied=billing_supplied)
     dynamodb, streams = clients()
     with MOTO_LOCK:
         return _create_write_and_read(request, outcome, dynamodb, streams)
 
 
 def _create_write_and_read(request: dict, outcome: TableSimulation, dynamodb, streams) -> TableSimulation:
-    try:
-        outcome.description = dynamodb.create_table(**request)["TableDescription"]
-    except ClientError as error:
-        outcome.error = error.response.get("Error", {}).get("Message") or str(error)
-        return outcome
-    except (BotoCoreError, TypeError, ValueError) as error:
-        outcome.error = str(error)
+    outcome.description, outcome.error = create_table(dynamodb, request)
+    if outcome.error:
         return outcome
     outcome.accepted = True
     name = outcome.description["TableName"]

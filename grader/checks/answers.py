@@ -170,9 +170,7 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
     simulation = aws.simulate(products_table(run), aws.AUDIT_CHANGES)
     if not simulation.accepted or len(simulation.records) != len(aws.AUDIT_CHANGES):
         raise CheckFailed(run.where("products_table"), messages.NO_RECORDS_FOR_HANDLER)
-    request = dict(request_dict(run, "audit_table"))
-    if not any(key in request for key in aws.BILLING_KEYS):
-        request["BillingMode"] = "PAY_PER_REQUEST"
+    request, _ = aws.with_default_billing(request_dict(run, "audit_table"))
     arn = simulation.description["LatestStreamArn"]
     records = [aws.as_lambda_delivers(record, arn) for record in simulation.records]
     # The handler starts after the first change (so only OldImage can tell it the old stock), and gets
@@ -181,16 +179,19 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
                       batches=[records[1:4], records[4:6], records[6:]], table_request=request)
 
 
-def _create_audit_table(run: StepRun, plan: _AuditPlan) -> None:
-    """Create the learner's audit table in the run's own account, once."""
-    if "audit_table_error" not in run.memo:
+def _audit_plan_with_its_table(run: StepRun) -> _AuditPlan:
+    """The run's audit plan, its table created in the run's own account: both worked out once."""
+    if "audit_plan" not in run.memo:
+        plan = _audit_plan(run)
         error = run.aws.create_table(plan.table_request)
         if error and isinstance(plan.table_name, str) and run.aws.has_table(plan.table_name):
             run.tip(messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE)  # at import: the handler can use it
             error = None
-        run.memo["audit_table_error"] = error
-    if run.memo["audit_table_error"]:
-        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(run.memo["audit_table_error"]))
+        run.memo["audit_plan"] = plan, error
+    plan, error = run.memo["audit_plan"]
+    if error:
+        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(error))
+    return plan
 
 
 def audit_delivery(run: StepRun) -> AuditDelivery:
@@ -198,8 +199,7 @@ def audit_delivery(run: StepRun) -> AuditDelivery:
     to handle_batch (one of them twice, as streams may), and read the table back. Done once per run."""
     if "audit" in run.memo:
         return run.memo["audit"]
-    plan = _audit_plan(run)
-    _create_audit_table(run, plan)
+    plan = _audit_plan_with_its_table(run)
     answers = run.call("handle_batch", plan.deliveries, lambda_context=True)
     first = run.aws.scan(plan.table_name)
     answers = answers + run.call("handle_batch", plan.redelivery, lambda_context=True)
@@ -221,8 +221,7 @@ def prefetch(run: StepRun) -> None:
         _, records = _stream_records(run)
         requests.append((*_process_event_calls(records), False))
         if run.step.simulated_aws:
-            plan = _audit_plan(run)
-            _create_audit_table(run, plan)
+            plan = _audit_plan_with_its_table(run)
             requests.append(("handle_batch", plan.deliveries, True))
     except (CheckFailed, RunProblem):
         pass
