@@ -13,7 +13,6 @@ from .learner_aws import LearnerAccount
 from .manifest import Step
 from .sandbox import wire
 from .sandbox.runner import Ending, LearnerProcess
-from .values import same
 
 MISSING, NOT_STARTED, STARTED = "missing", "not_started", "started"
 
@@ -78,15 +77,20 @@ class StepRun:
         if self.state == STARTED and self._process is None:
             self._process = LearnerProcess(
                 self.file.resolve(), self.names, time_limit=self.time_limit,
-                memory_limit=self.step.memory_limit, trace_function="process_event",
-                serve_aws=self.aws.serve if self.aws else None,
+                memory_limit=self.step.memory_limit, serve_aws=self.aws.serve if self.aws else None,
             )
 
     def close(self) -> None:
+        """End the run. Only after this may a result be written: every process the file started is dead
+        (``processes_ended`` says whether that was proven)."""
         if self._process is not None:
             self._process.close()
         if self.aws is not None:
             self.aws.close()
+
+    @property
+    def processes_ended(self) -> bool:
+        return self._process is None or self._process.ended_cleanly
 
     @property
     def output(self):
@@ -143,16 +147,6 @@ class StepRun:
         if name not in self._values:  # checks read and never change it: decode it once
             self._values[name] = wire.decode(report["values"][name])
         return self._values[name]
-
-    def module_called(self, argument_name: str) -> list:
-        """What the traced function (process_event) returned each time the module itself called it with
-        the value of ``argument_name`` (or an exact copy of it)."""
-        argument = self.value(argument_name)
-        return [
-            wire.decode(call["returned"])
-            for call in self._module_report()["traced_calls"]
-            if len(call["args"]) == 1 and same(wire.decode(call["args"][0]), argument)
-        ]
 
     # --- calling the learner's function ---------------------------------------------------------
 
@@ -218,6 +212,8 @@ class StepRun:
     def _describe(self, event, phase: str, function: str | None = None) -> RunProblem:
         self._process.settle()  # the run is over; its output must be complete before we quote it
         output = self._process.output
+        if self._process.channel_overflow:
+            return RunProblem("error", messages.with_output(messages.channel_flood(self.display), output))
         if isinstance(event, Ending):
             if event.kind == "timeout":
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads)

@@ -10,38 +10,25 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
+import select
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import confinement
 
-CHILD_SCRIPT = Path(__file__).with_name("child.py")
+
 OUTPUT_CAP = 64 * 1024
-CHANNEL_LINE_CAP = 32 * 1024 * 1024
-IS_POSIX = os.name == "posix"
-
-# Learner code never talks to real AWS: fake credentials, no config files, every endpoint a dead port.
-CHILD_AWS_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    # A refused connection is final: no retries with back-off that would eat the learner's time limit.
-    "AWS_MAX_ATTEMPTS": "1",
-    "AWS_RETRY_MODE": "standard",
-}
+# The channel carries the harness's events and the bonus step's DynamoDB requests. Whatever the learner's
+# process writes there is bounded: a line, the number of lines, and all the bytes of one run.
+CHANNEL_LINE_CAP = 1024 * 1024
+CHANNEL_MESSAGES_CAP = 5000
+CHANNEL_BYTES_CAP = 24 * 1024 * 1024
+PYTHON_OPTIONS = ["-I", "-B", "-u", "-X", "utf8"]
 
 
 @dataclass
@@ -87,37 +74,26 @@ class Budget:
         return max(self.busy_since + self.left - time.monotonic(), 0)
 
 
-def _child_environment() -> dict:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
-    environment.update(CHILD_AWS_ENVIRONMENT)
-    return environment
-
-
 class LearnerProcess:
     """One run of one learner file. Use as a context manager so the process is always reaped."""
 
     def __init__(self, file: Path, names: list[str], *, time_limit: float, memory_limit: int,
-                 trace_function: str | None = None, serve_aws: Callable[[dict], dict] | None = None):
+                 serve_aws: Callable[[dict], dict] | None = None, sandbox: confinement.Unconfined | None = None):
         self.time_limit = time_limit
         self._serve_aws = serve_aws
         self._send_lock = threading.Lock()
         self._events: queue.Queue = queue.Queue()
         self._kept_output = bytearray()  # the first OUTPUT_CAP bytes the learner's code printed
         self._output_bytes = 0  # all it printed
-        self._workdir = tempfile.mkdtemp(prefix="grader-run-")
+        self.channel_overflow = False  # the learner's process wrote more to the channel than any run needs
+        self.ended_cleanly = True  # False once ending every process of the run could not be proven
         self.budget = Budget(time_limit)
-        popen_options = {"start_new_session": True} if IS_POSIX else {
-            "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        }
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-u", "-X", "utf8", str(CHILD_SCRIPT)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=self._workdir,
-            env=_child_environment(),
-            **popen_options,
-        )
+        self.sandbox = sandbox or confinement.current()
+        self._run = self.sandbox.start(
+            file, PYTHON_OPTIONS, {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE})
+        self._process = self._run.process
+        if confinement.IS_POSIX:
+            os.set_blocking(self._process.stdin.fileno(), False)
         self._threads = [
             threading.Thread(target=self._read_channel, daemon=True),
             threading.Thread(target=self._read_output, daemon=True),
@@ -125,23 +101,39 @@ class LearnerProcess:
         for thread in self._threads:
             thread.start()
         self.send({
-            "file": str(file),
+            "file": self._run.learner_file,
+            "filename": str(file),  # tracebacks and messages name the file as the grader knows it
             "names": names,
             "time_limit": time_limit,
             "memory_limit": memory_limit,
-            "trace_function": trace_function,
             "simulated_aws": serve_aws is not None,
+            **self.sandbox.request(),
         })
 
     # --- talking to the child -------------------------------------------------------------------
 
     def send(self, message: dict) -> None:
-        try:
-            with self._send_lock:
-                self._process.stdin.write(json.dumps(message).encode("ascii") + b"\n")
-                self._process.stdin.flush()
-        except (OSError, ValueError):
-            pass  # the child is gone (or closed); next_event() reports how it ended
+        """Write one line to the child. A child that stops reading its end cannot keep the grader here: the
+        write gives up (and the run is stopped) once the learner's time is up."""
+        data = memoryview(json.dumps(message).encode("ascii") + b"\n")
+        with self._send_lock:
+            try:
+                if not confinement.IS_POSIX:  # no select() on pipes: the wall-clock limit still ends the child
+                    self._process.stdin.write(data)
+                    self._process.stdin.flush()
+                    return
+                descriptor = self._process.stdin.fileno()
+                while data:
+                    _, writable, _ = select.select([], [descriptor], [], max(self.budget.remaining(), 1.0))
+                    if not writable:
+                        self.stop()
+                        return
+                    try:
+                        data = data[os.write(descriptor, data):]
+                    except BlockingIOError:
+                        continue
+            except (OSError, ValueError):
+                pass  # the child is gone (or closed); next_event() reports how it ended
 
     def start_phase(self) -> None:
         """The learner's code is busy again (e.g. with calls after the module ran): its clock runs again."""
@@ -169,6 +161,8 @@ class LearnerProcess:
         except subprocess.TimeoutExpired:
             self.stop()
             return Ending("channel_broken")
+        if self.sandbox.kind == confinement.BUBBLEWRAP and returncode > 128:
+            returncode = -(returncode - 128)  # bwrap passes on "killed by signal N" as exit status 128 + N
         if returncode < 0:
             try:
                 name = signal.Signals(-returncode).name
@@ -180,10 +174,22 @@ class LearnerProcess:
     # --- the two readers ------------------------------------------------------------------------
 
     def _read_channel(self) -> None:
-        stream = self._process.stdout
+        try:
+            self._read_events(self._process.stdout)
+        except (OSError, ValueError):  # close() closed the pipe under us: the run is over
+            self._events.put((time.monotonic(), None))
+
+    def _read_events(self, stream) -> None:
+        lines = received = 0
         while True:
             line = stream.readline(CHANNEL_LINE_CAP)
+            lines, received = lines + 1, received + len(line)
+            if lines > CHANNEL_MESSAGES_CAP or received > CHANNEL_BYTES_CAP:
+                self.channel_overflow = True
+                self.stop()
+                break
             if not line or not line.endswith(b"\n"):
+                self.channel_overflow = bool(line)  # a line longer than the cap
                 break
             try:
                 event = json.loads(line)
@@ -202,7 +208,12 @@ class LearnerProcess:
             pass
 
     def _read_output(self) -> None:
-        stream = self._process.stderr
+        try:
+            self._read_printed(self._process.stderr)
+        except (OSError, ValueError):  # close() closed the pipe under us: the run is over
+            pass
+
+    def _read_printed(self, stream) -> None:
         while True:
             chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
             if not chunk:
@@ -223,33 +234,19 @@ class LearnerProcess:
 
     def stop(self) -> None:
         """Kill the learner's process and everything it started."""
-        if IS_POSIX:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        elif self._process.poll() is None:
-            subprocess.run(["taskkill", "/T", "/F", "/PID", str(self._process.pid)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        try:
-            self._process.kill()
-        except OSError:
-            pass
+        self._run.kill()
 
     def close(self) -> None:
-        self.stop()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        for thread in self._threads:
-            thread.join(timeout=2)
+        """End the run: every process it started is dead when this returns (or ``ended_cleanly`` is False),
+        and no reader thread keeps the grader waiting."""
+        self.ended_cleanly = self._run.finish()
         for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
             try:
                 stream.close()
             except OSError:
                 pass
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        for thread in self._threads:
+            thread.join(timeout=1)
 
     def __enter__(self) -> LearnerProcess:
         return self
