@@ -161,7 +161,7 @@ def grader_fault(detail: str) -> str:
 def with_output(text: str, output) -> str:
     if not output.text.strip():
         return text
-    tail = output.text.rstrip().split("\n")[-10:]
+    tail = output.text.rstrip().splitlines()[-10:]
     lines = [text, "Your code printed (last lines):", _indent("\n".join(tail))]
     if output.truncated:
         lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
@@ -170,7 +170,8 @@ def with_output(text: str, output) -> str:
 
 
 def _indent(text: str, by: str = "  ") -> str:
-    return "\n".join(by + line for line in text.split("\n"))
+    """Every line indented, a carriage return's too: learner text stays inside its block."""
+    return "\n".join(by + line for line in text.splitlines() or [""])
 
 
 # --- names and types --------------------------------------------------------------------------------
@@ -433,10 +434,13 @@ def wrong_result() -> str:
     return "result must be the tuple that process_event returns for sample_record: ('P123', 50)."
 
 
-PROCESS_EVENT_NOT_CALLED = ("Your file never calls process_event(sample_record). result must be what that call "
-                            "returns, not a value you typed in.")
-RESULT_NOT_FROM_CALL = ("result is not what process_event(sample_record) returned. Assign the call itself: "
-                        "result = process_event(sample_record).")
+PROCESS_EVENT_NOT_CALLED = ("Your file never sets result = process_event(sample_record). result must be what that "
+                            "call returns (not a value you typed in), called with sample_record itself (not a copy).")
+SAMPLE_RECORD_CALL = "The grader called process_event(sample_record) itself, with your sample_record."
+RESULT_NOT_FROM_CALL = ("result is not what process_event(sample_record) returns when the grader calls it with your "
+                        "sample_record. Set result = process_event(sample_record) once sample_record is complete, "
+                        "change neither afterwards, and make process_event return the same answer each time it "
+                        "gets the same record.")
 
 # --- the report ---------------------------------------------------------------------------------------
 
@@ -503,6 +507,10 @@ STATUS_WORDS = {
 
 
 # --- hint, reset, solution, watch -------------------------------------------------------------------
+
+def state_not_a_file(shown: str) -> str:
+    return f"note: {shown} is not a regular file, so hints will not grow; delete it to fix this."
+
 
 def hint_step_passes(number: int) -> str:
     return f"Step {number} passes. Compare with the reference solution: nox -s solution -- {number}"
@@ -659,3 +667,21 @@ AUDIT_DUPLICATES = ("After the grader delivered one batch a second time (streams
                     "table holds more items than before: the handler is not idempotent. Write each item with "
                     "put_item under the key ProductID + SequenceNumber, so a second delivery overwrites it.")
 
+
+
+# --- confinement: how learner code is kept in its box ---------------------------------------------------
+
+def channel_flood(display: str) -> str:
+    return (f"{display} sent the grader far more than any run of this exercise needs, on the private line the "
+            "grader uses to hear back from your file, so the grader stopped it. Your own prints are not the "
+            "cause: they go elsewhere.")
+
+
+PROCESSES_NOT_ENDED = "the grader could not end every process your file started, so it cannot vouch for this run"
+UNCONFINED_NOTE = ("Note: graded without a sandbox (--unconfined): learner code ran with the grader's rights, so a "
+                   "submission could have changed its own or others' results.")
+
+
+def sandbox_not_closed(path) -> str:
+    return (f"{path} can be read by other users, and without bubblewrap learner code runs as another user: close it "
+            f"with `chmod o= {path}`, or install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)")

@@ -1,6 +1,7 @@
 """Step 4: sample_record in DynamoDB's stream format, and result = process_event(sample_record)."""
 
-from grader import messages
+from grader import messages, source
+from grader.checks.answers import process_event
 from grader.failures import CheckFailed
 from grader.values import describe, same, show
 
@@ -62,12 +63,26 @@ def test_result_is_p123_and_50(run):
                           expected=show(EXPECTED_RESULT), found=describe(result))
 
 
+def _file_source(run) -> bytes:
+    try:
+        return run.file.read_bytes()
+    except OSError:  # removed since it ran: nothing in it sets result
+        return b""
+
+
 def test_result_comes_from_calling_process_event(run):
+    """The file must set result = process_event(sample_record), and result must be what that call returns.
+    The grader reads the file for the first and makes the call itself for the second: what the learner's
+    process says it did could be forged."""
     result = run.value("result")
-    returned = run.module_called("sample_record")
-    if not returned:
+    if not source.assigns_call(_file_source(run), "result", "process_event", "sample_record"):
         raise CheckFailed(run.where("result"), messages.PROCESS_EVENT_NOT_CALLED,
                           expected="result = process_event(sample_record)")
-    if not any(same(result, value) for value in returned):
+    process_event(run)
+    (answer,) = run.call("process_event", [[run.value("sample_record")]])
+    if "exception" in answer:
+        raise CheckFailed(run.where("process_event"),
+                          messages.call_raised(messages.SAMPLE_RECORD_CALL, answer["text"]))
+    if not same(result, answer["returned"]):
         raise CheckFailed(run.where("result"), messages.RESULT_NOT_FROM_CALL,
-                          expected=show(returned[-1]), found=show(result))
+                          expected=show(answer["returned"]), found=show(result))

@@ -2,7 +2,7 @@
 # status: failed
 # message: In 
 # message: result
-# message: Your file never calls process_event(sample_record).
+# message: Your file never sets result = process_event(sample_record).
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

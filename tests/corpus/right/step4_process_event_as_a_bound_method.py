@@ -1,0 +1,26 @@
+# step: 4
+# process_event is a method of an object, and result comes from handler.process_event(sample_record).
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+class StockEventHandler:
+    def process_event(self, record):
+        new_image = record["dynamodb"]["NewImage"]
+        product_id = new_image["ProductID"]["S"]
+        stock = int(new_image["Stock"]["N"])
+        return (product_id, stock)
+
+
+handler = StockEventHandler()
+process_event = handler.process_event
+
+sample_record = {"dynamodb": {"NewImage": {"ProductID": {"S": "P123"}, "Stock": {"N": "50"}}}}
+result = handler.process_event(sample_record)

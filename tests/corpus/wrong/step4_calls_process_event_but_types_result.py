@@ -1,0 +1,27 @@
+# step: 4
+# status: failed
+# message: Your file never sets result = process_event(sample_record).
+# message: not a value you typed in
+# Wrong: the file does call process_event(sample_record), but result is typed in by hand.
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+
+def process_event(record):
+    new_image = record["dynamodb"]["NewImage"]
+    product_id = new_image["ProductID"]["S"]
+    stock = int(new_image["Stock"]["N"])
+    return (product_id, stock)
+
+
+sample_record = {"dynamodb": {"NewImage": {"ProductID": {"S": "P123"}, "Stock": {"N": "50"}}}}
+print(process_event(sample_record))
+result = ("P123", 50)
