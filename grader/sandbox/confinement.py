@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -240,24 +241,41 @@ class Run:
 class BubblewrapRun(Run):
     def __init__(self, process: subprocess.Popen, learner_file: str, info_fd: int):
         super().__init__(process, learner_file, None)
-        self._info_fd = info_fd
-        self._init = None  # a pidfd of the sandbox's first process: its end is the end of the namespace
+        self._init = -1  # a pidfd of the sandbox's first process: its end is the end of the namespace
+        self._known = threading.Event()  # set once _init is what it will be
+        # Opened as soon as bwrap says the pid (within milliseconds, long before the learner's Python could
+        # have ended and its pid been reused), without holding up the start.
+        self._watcher = threading.Thread(target=self._watch, args=(info_fd,), daemon=True)
+        self._watcher.start()
 
-    def _namespace_init(self):
-        if self._init is None and self._info_fd is not None:
-            ready, _, _ = select.select([self._info_fd], [], [], END_WAIT)
-            data = os.read(self._info_fd, 4096) if ready else b""
-            os.close(self._info_fd)
-            self._info_fd = None
-            try:
-                self._init = os.pidfd_open(int(json.loads(data)["child-pid"]))
-            except (ValueError, KeyError, TypeError, ProcessLookupError):
-                self._init = -1  # bwrap never started a sandbox (or it is already gone)
+    def _watch(self, info_fd: int) -> None:
+        data = b""
+        try:
+            # bwrap may write its information in pieces; closing our end before it is done would kill it
+            # with SIGPIPE. It closes its end once it has said everything.
+            while b"child-pid" not in data or not data.rstrip().endswith(b"}"):
+                ready, _, _ = select.select([info_fd], [], [], 30)
+                chunk = os.read(info_fd, 4096) if ready else b""
+                if not chunk:
+                    break
+                data += chunk
+            self._init = os.pidfd_open(int(json.loads(data)["child-pid"]))
+            self._known.set()
+            while os.read(info_fd, 4096):
+                pass
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # bwrap never started a sandbox, or it is already gone
+        finally:
+            self._known.set()
+            os.close(info_fd)
+
+    def _namespace_init(self) -> int:
+        self._known.wait(END_WAIT)
         return self._init
 
     def kill(self) -> None:
         init = self._namespace_init()
-        if init is not None and init >= 0:
+        if init >= 0:
             try:
                 signal.pidfd_send_signal(init, signal.SIGKILL)
             except ProcessLookupError:
@@ -267,7 +285,7 @@ class BubblewrapRun(Run):
     def finish(self) -> bool:
         ended = super().finish()
         init = self._namespace_init()
-        if init is not None and init >= 0:
+        if init >= 0:
             # The first process of a PID namespace ends only after every other process in it has ended.
             ready, _, _ = select.select([init], [], [], END_WAIT)
             os.close(init)
