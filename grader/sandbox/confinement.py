@@ -132,10 +132,11 @@ class Bubblewrap(Unconfined):
             self.bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--disable-userns", "--die-with-parent", "--new-session", "--hostname", "learner",
             "--clearenv", *environment,
-            "--ro-bind", "/usr", "/usr", *binds, *harness,
+            # The tmpfs first: a Python installed below /tmp is then bound on top of it, not hidden by it.
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
             "--size", str(TMPFS_BYTES), "--tmpfs", SANDBOX_HOME,
+            "--ro-bind", "/usr", "/usr", *binds, *harness,
             *extra,
             "--chdir", SANDBOX_HOME,
             "--", sys.executable, *python_options, f"{SANDBOX_HARNESS}/child.py",
