@@ -20,6 +20,7 @@ from . import messages
 from .failures import CheckFailed, RunProblem
 from .manifest import GRADER_DIR, Manifest, Step
 from .steprun import MISSING, NOT_STARTED, StepRun, start_runs
+from .text import printable
 
 CHECKS_DIR = GRADER_DIR / "checks"
 PASSED, FAILED, ERROR, TIMEOUT, NOT_STARTED_STATUS, MISSING_STATUS = (
@@ -32,6 +33,7 @@ class CheckOutcome:
     check: str  # the test function's name without "test_"
     first_step: int  # the step whose checks module holds this check (for the hint)
     error: BaseException | None = None
+    text: str = ""  # the error in words, printable (grade() fills it in)
 
 
 @dataclass
@@ -139,6 +141,25 @@ def run_checks(context: GradingContext) -> None:
         raise RuntimeError(f"the grader's checks could not run (pytest exit code {int(code)}):\n{captured.getvalue()}")
 
 
+def _failure_text(error: BaseException | None) -> str:
+    """A check's error in words: the learner's problem as the grader words it, or the grader's own fault."""
+    if isinstance(error, (CheckFailed, RunProblem)):
+        return error.text
+    return f"{type(error).__name__}: {error}" if error else ""
+
+
+def _printable(result: StepResult) -> StepResult:
+    """The result with its text cleaned of terminal control sequences. Much of it comes from the learner's
+    code (what it printed, its exceptions and tracebacks, its threads' names), and every report (screen,
+    JSON, JUnit, Exercism, Gradescope, feedback files) is drawn from the StepResult: one cleaning covers all."""
+    result.file, result.message = printable(result.file), printable(result.message)
+    result.hint, result.more_hint = printable(result.hint), printable(result.more_hint)
+    result.tips = [printable(tip) for tip in result.tips]
+    for outcome in result.checks:
+        outcome.text = printable(_failure_text(outcome.error))
+    return result
+
+
 def _result_for(context: GradingContext, number: int) -> StepResult:
     run = context.runs[number]
     step = run.step
@@ -148,6 +169,9 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         return result
     if run.state == NOT_STARTED:
         result.status, result.message = NOT_STARTED_STATUS, messages.not_started(run.display)
+        return result
+    if not run.processes_ended:  # something of the learner's may still be running: no verdict on this run
+        result.status, result.message = ERROR, messages.grader_fault(messages.PROCESSES_NOT_ENDED)
         return result
     result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
     failures = [outcome for outcome in result.checks if outcome.error is not None]
@@ -180,4 +204,4 @@ def grade(manifest: Manifest, target: Path, steps: list[int], *, time_limit: flo
         runs = start_runs(manifest, target, steps, time_limit=time_limit, grade_untouched=grade_untouched)
     context = GradingContext(manifest, runs)
     run_checks(context)
-    return [_result_for(context, number) for number in steps]
+    return [_printable(_result_for(context, number)) for number in steps]

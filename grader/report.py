@@ -7,7 +7,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 from . import messages
-from .failures import CheckFailed, RunProblem
+from .failures import RunProblem
 from .grading import ERROR, TIMEOUT, StepResult
 
 EXERCISM_CAP = 500
@@ -57,12 +57,6 @@ def as_json(results: list[StepResult], grader_modified: bool = False) -> str:
     return json.dumps({"steps": steps, **totals(results), "grader_modified": grader_modified}, indent=2)
 
 
-def _check_text(error: BaseException | None) -> str:
-    if isinstance(error, (CheckFailed, RunProblem)):
-        return error.text
-    return f"{type(error).__name__}: {error}" if error else ""
-
-
 def as_junit(results: list[StepResult], grader_modified: bool = False) -> str:
     """One <testsuite> per step and one <testcase> per check; a step with no checks run (not started,
     missing) is one failing testcase named after its status."""
@@ -73,15 +67,15 @@ def as_junit(results: list[StepResult], grader_modified: bool = False) -> str:
         for name, value in (("status", result.status), ("score", result.score), ("max_score", result.max_score),
                             ("grader_modified", grader_modified)):
             ElementTree.SubElement(properties, "property", name=name, value=str(value))
-        cases = [(outcome.check, outcome.error) for outcome in result.checks] or [(result.status, result.message)]
+        cases = ([(outcome.check, outcome.error, outcome.text) for outcome in result.checks]
+                 or [(result.status, result.message, result.message)])
         counts = {"tests": 0, "failures": 0, "errors": 0}
-        for name, error in cases:
+        for name, error, text in cases:
             case = ElementTree.SubElement(suite, "testcase", classname=f"step{result.step.number}", name=name)
             counts["tests"] += 1
             if result.passed or error is None:
                 continue
             kind = "error" if isinstance(error, RunProblem) or result.status in (ERROR, TIMEOUT) else "failure"
-            text = error if isinstance(error, str) else _check_text(error)
             node = ElementTree.SubElement(case, kind, message=text.split("\n")[0][:200])
             node.text = text
             counts["errors" if kind == "error" else "failures"] += 1
