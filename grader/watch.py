@@ -31,8 +31,8 @@ def _show(console, manifest, target: Path, args) -> None:
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
     results = grade(manifest, target, manifest.numbers, time_limit=args.time_limit)
-    grown = remember_failures(results, args.state)
     console.clear()
+    grown = remember_failures(results, args.state)  # after clear(): its note on a broken --state stays seen
     screen.render(results, console, grown=grown, all_steps=len(manifest.steps), explain_first_only=True)
     console.print()
     console.print(Text(messages.WATCHING.format(target=screen.shown_folder(target)), "dim"))
