@@ -25,7 +25,8 @@ from io import StringIO
 from pathlib import Path
 
 from . import messages, options
-from .manifest import Manifest
+from .manifest import KIT_DIR, Manifest
+from .sandbox import confinement
 
 GRADED, ERROR = "graded", "error"
 STEPS_SUBFOLDER = "steps"
@@ -95,7 +96,7 @@ def start_worker() -> None:
     from . import grading, integrity, screen  # noqa: F401
 
 
-def _feedback(results, manifest: Manifest, modified: bool) -> str:
+def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
     from rich.console import Console
 
     from . import screen
@@ -107,6 +108,8 @@ def _feedback(results, manifest: Manifest, modified: bool) -> str:
     text = buffer.getvalue()
     if modified:
         text += "\n" + messages.CLASS_GRADER_MODIFIED + "\n"
+    if kind == confinement.NONE:
+        text += "\n" + messages.UNCONFINED_NOTE + "\n"
     return text
 
 
@@ -130,11 +133,13 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
         finally:
             os.chdir(before)
         modified = grader_modified(submission)
+        kind = confinement.current().kind
         row = {
             "learner": learner, "status": GRADED, "message": "", "grader_modified": modified,
             "scores": {result.step.number: result.score for result in results},
             "statuses": {result.step.number: result.status for result in results},
-            "feedback": _feedback(results, manifest, modified), "stderr": captured.getvalue(),
+            "feedback": _feedback(results, manifest, modified, kind), "stderr": captured.getvalue(),
+            "confinement": kind,
         }
     except KeyboardInterrupt:  # stopped from outside (see _stop_grading): the learner processes are gone
         os._exit(1)
@@ -177,12 +182,12 @@ def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
-                         "grader_modified", "status", "message"])
+                         "grader_modified", "status", "message", "confinement"])
         for row in rows:
             scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
             total = _number(round(sum(row["scores"].values()), 2)) if row["status"] == GRADED else ""
             writer.writerow([row["learner"], *scores, total, _number(max_total), row["grader_modified"],
-                             row["status"], row["message"]])
+                             row["status"], row["message"], row.get("confinement", "")])
 
 
 def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
@@ -255,7 +260,23 @@ def _parser() -> options.Parser:
                         help="submissions graded at once (default: the number of CPU cores)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="seconds each step's code may run (default: from the manifest)")
+    parser.add_argument("--unconfined", action="store_true",
+                        help="grade even where learner code cannot be sandboxed (every output then says so)")
     return parser
+
+
+def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
+    """The sandbox kind the workers will use, or a one-line refusal. A separate user could read whatever
+    others may read, so then the kit, the submissions and the results must be closed to others."""
+    try:
+        sandbox = confinement.require(allow_unconfined)
+    except confinement.SandboxUnavailable as error:
+        raise options.UsageError(str(error)) from None
+    if sandbox.kind == confinement.SEPARATE_USER:
+        for path in closed:
+            if path.exists() and path.stat().st_mode & 0o007:
+                raise options.UsageError(messages.sandbox_not_closed(path))
+    return sandbox.kind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -269,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         raise options.UsageError("--time-limit must be a positive number of seconds")
     submissions = args.submissions.resolve()
     out = (args.out or submissions.parent / "grades").resolve()
+    if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
+        print(messages.UNCONFINED_NOTE, file=sys.stderr)
     rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit)
     ungraded = sum(row["status"] != GRADED for row in rows)
     print(messages.class_done(len(rows), ungraded, sum(row["grader_modified"] for row in rows), out))

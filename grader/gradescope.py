@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import messages, options
 from .manifest import GRADER_DIR, KIT_DIR, Manifest
+from .sandbox import confinement
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,7 +42,8 @@ DEFAULT_ROOT = Path("/autograder")
 # hold untouched copies of every step file).
 SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "grader"}
 GRADER_MARKERS = ("manifest.toml", "grading.py")  # a submitted folder named grader/ that is the kit's grader
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this date: the same kit gives the same zip
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+GRADESCOPE_VENV = "/opt/dynamodb-streams-kit/venv"  # every zip entry gets this date: the same kit gives the same zip
 
 SETUP_SH = """\
 #!/usr/bin/env bash
@@ -50,7 +52,9 @@ SETUP_SH = """\
 set -euo pipefail
 
 SOURCE="${{AUTOGRADER_SOURCE:-/autograder/source}}"
-VENV="$SOURCE/.venv"
+# Outside source/ and readable by others: without user namespaces, learner code runs as a user of its own,
+# which must be able to start this Python, while run_autograder closes /autograder to it.
+VENV="${{KIT_VENV:-{venv}}}"
 
 python_is_recent() {{
     command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'
@@ -65,6 +69,11 @@ if ! python_is_recent; then
     echo {too_old} >&2
     exit 1
 fi
+# The sandbox for learner code (namespaces). Where the container refuses them, the grader falls back to a
+# user of its own per run; either way it refuses to grade unconfined unless built with --unconfined.
+apt-get update
+apt-get install -y --no-install-recommends bubblewrap libseccomp2 || echo "setup.sh: could not install bubblewrap" >&2
+mkdir -p "$(dirname "$VENV")"
 if ! python3 -m venv "$VENV"; then  # Debian and Ubuntu ship venv's pip in a package of its own
     rm -rf "$VENV"
     apt-get update
@@ -80,6 +89,7 @@ fi
 cd "$SOURCE"
 "$VENV/bin/python" -c 'import grader.grading, grader.gradescope'
 "$VENV/bin/python" -m compileall -q grader
+chmod -R a+rX "$VENV"
 """
 
 RUN_AUTOGRADER = """\
@@ -91,7 +101,7 @@ set -u
 
 ROOT="$(cd "${AUTOGRADER_ROOT:-/autograder}" && pwd)" || exit 1
 SOURCE="$ROOT/source"
-PYTHON="${GRADER_PYTHON:-$SOURCE/.venv/bin/python}"
+PYTHON="${GRADER_PYTHON:-${KIT_VENV:-%s}/bin/python}"
 case "$PYTHON" in
     */*) [[ "$PYTHON" == /* ]] || PYTHON="$PWD/$PYTHON" ;;  # a relative path still works after the cd below
 esac
@@ -99,7 +109,7 @@ esac
 cd "$SOURCE" || exit 1
 export PYTHONPATH="$SOURCE" PYTHONNOUSERSITE=1
 exec "$PYTHON" -m grader.gradescope run --root "$ROOT"
-"""
+""" % GRADESCOPE_VENV
 
 
 # --- build ---------------------------------------------------------------------------------------------
@@ -122,7 +132,8 @@ def _shell_word(text: str) -> str:
 
 def setup_script(requirements: list[str]) -> str:
     lines = " \\\n".join(f"    {_shell_word(requirement)}" for requirement in requirements)
-    return SETUP_SH.format(requirements=lines, too_old=_shell_word("setup.sh: " + messages.GRADESCOPE_PYTHON_TOO_OLD))
+    return SETUP_SH.format(requirements=lines, too_old=_shell_word("setup.sh: " + messages.GRADESCOPE_PYTHON_TOO_OLD),
+                           venv=GRADESCOPE_VENV)
 
 
 def _entry(name: str, mode: int) -> zipfile.ZipInfo:
@@ -159,7 +170,7 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
         raise cannot_write(out, error) from None
 
 
-def build(out: Path, visibility: str) -> int:
+def build(out: Path, visibility: str, unconfined: bool = False) -> int:
     from . import integrity
 
     options.manifest()  # a broken manifest stops here, not in Gradescope
@@ -170,7 +181,7 @@ def build(out: Path, visibility: str) -> int:
         stage = Path(temporary) / "grader"
         # A copy first: what is hashed is exactly what is packed, even while someone edits grader/.
         shutil.copytree(GRADER_DIR, stage, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*"))
-        config = {"visibility": visibility, "grader_digest": integrity.digest(stage)}
+        config = {"visibility": visibility, "grader_digest": integrity.digest(stage), "unconfined": unconfined}
         entries = [
             ("setup.sh", setup_script(requirements).encode(), 0o755),
             ("run_autograder", RUN_AUTOGRADER.encode(), 0o755),
@@ -292,7 +303,23 @@ def _write_results(path: Path, document: dict) -> None:
         raise cannot_write(path, error) from None
 
 
-def run(root: Path) -> int:
+def confine(root: Path, allow_unconfined: bool) -> str:
+    """The sandbox kind learner code runs in, or a one-line refusal (no results.json: Gradescope then shows
+    the autograder failed, rather than a grade nobody can vouch for). A user of its own could read what others
+    may read, so then Gradescope's folder is closed to others first: source, submission and results."""
+    try:
+        sandbox = confinement.require(allow_unconfined)
+    except confinement.SandboxUnavailable as error:
+        raise options.UsageError(str(error)) from None
+    if sandbox.kind == confinement.SEPARATE_USER:
+        try:
+            os.chmod(root, root.stat().st_mode & ~0o007)
+        except OSError as error:
+            raise options.UsageError(f"cannot close {root} to learner code: {error.strerror or error}") from None
+    return sandbox.kind
+
+
+def run(root: Path, allow_unconfined: bool = False) -> int:
     from .grading import grade
 
     started = time.monotonic()
@@ -302,6 +329,7 @@ def run(root: Path) -> int:
     submission = root / "submission"
     if not submission.is_dir():  # Gradescope always makes it: a wrong --root or AUTOGRADER_ROOT
         raise options.UsageError(f"{submission} is not a folder (is {root} Gradescope's folder?)")
+    kind = confine(root, allow_unconfined or bool(config.get("unconfined")))
     found, graders = find_submission(submission, manifest)
     chosen = {name: copies[0] for name, copies in found.items() if copies}
 
@@ -314,6 +342,8 @@ def run(root: Path) -> int:
         if len(copies) > 1:
             shown = [path.relative_to(submission).as_posix() for path in copies]
             notes.append(messages.gradescope_graded_from(step.file, shown[0], shown[1:]))
+    if kind == confinement.NONE:
+        notes.append(messages.UNCONFINED_NOTE)
     modified = modified_graders(graders, config)
     if modified:
         where = ", ".join(folder.relative_to(submission).as_posix() + "/" for folder in modified)
@@ -333,7 +363,7 @@ def run(root: Path) -> int:
         finally:
             os.chdir(previous)
 
-    extra = {"grader_modified": bool(modified),
+    extra = {"grader_modified": bool(modified), "confinement": kind,
              "files": {name: path.relative_to(submission).as_posix() for name, path in sorted(chosen.items())}}
     document = results_document(results, config["visibility"], notes, extra, time.monotonic() - started)
     _write_results(results_path, document)
@@ -355,19 +385,24 @@ def _parser() -> options.Parser:
                               help="where to write the zip (default: dist/gradescope.zip in the kit)")
     build_parser.add_argument("--visibility", choices=VISIBILITIES, default="visible",
                               help="when students see each step's result (default: visible)")
+    build_parser.add_argument("--unconfined", action="store_true",
+                              help="let the autograder grade where learner code cannot be sandboxed (its results "
+                                   "then say so)")
     run_parser = commands.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json "
                                                  "(what run_autograder calls)")
     run_parser.add_argument("--root", type=Path, default=None, metavar="DIR",
                             help=f"Gradescope's folder (default: ${ROOT_VARIABLE}, else {DEFAULT_ROOT})")
+    run_parser.add_argument("--unconfined", action="store_true",
+                            help="grade even where learner code cannot be sandboxed (the results then say so)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
-        return build(args.out, args.visibility)
+        return build(args.out, args.visibility, args.unconfined)
     root = args.root or Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT)
-    return run(root)
+    return run(root, args.unconfined)
 
 
 if __name__ == "__main__":
