@@ -249,13 +249,32 @@ def create_table(dynamodb, request: dict) -> tuple[dict, str | None]:
         return {}, str(error)
 
 
+_simulation_accounts = itertools.count(300_000_000_001)
+
+
 @functools.lru_cache(maxsize=256)
 def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) -> TableSimulation:
+    """Each simulation in a moto account of its own, forgotten afterwards: whatever the learner's table
+    settings (deletion protection, say), nothing of it is left for the next run or the next learner."""
     request, billing_supplied = with_default_billing(wire.decode(json.loads(encoded_request)))
     outcome = TableSimulation(changes=list(changes), billing_supplied=billing_supplied)
-    dynamodb, streams = clients()
-    with MOTO_LOCK:
-        return _create_write_and_read(request, outcome, dynamodb, streams)
+    _, streams = clients()
+    account = f"{next(_simulation_accounts):012d}"
+    with dynamodb_in_account(account) as dynamodb:
+        try:
+            return _create_write_and_read(request, outcome, dynamodb, streams)
+        finally:
+            forget_account(account)
+
+
+def forget_account(account_id: str) -> None:
+    """Drop every DynamoDB table and stream of a moto account (the caller holds MOTO_LOCK). moto has no
+    public call for this; fenced here, and tests/test_fresh_state.py checks its effect."""
+    backends = sys.modules.get("moto.backends")
+    if backends is None:  # nothing was ever created: moto was never loaded
+        return
+    for service in ("dynamodb", "dynamodbstreams"):
+        backends.get_backend(service).pop(account_id, None)
 
 
 def _create_write_and_read(request: dict, outcome: TableSimulation, dynamodb, streams) -> TableSimulation:
@@ -272,8 +291,6 @@ def _create_write_and_read(request: dict, outcome: TableSimulation, dynamodb, st
             outcome.records = _read_stream(streams, stream_arn)
     except (ClientError, BotoCoreError, KeyError, ValueError) as error:  # moto trips on odd stream settings
         outcome.error = f"{type(error).__name__}: {error}"
-    finally:
-        dynamodb.delete_table(TableName=name)
     return outcome
 
 

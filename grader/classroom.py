@@ -27,6 +27,7 @@ from pathlib import Path
 from . import messages, options
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
+from .text import printable
 
 GRADED, ERROR = "graded", "error"
 STEPS_SUBFOLDER = "steps"
@@ -239,7 +240,8 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
                 rows[learner] = row
                 (feedback_dir / f"{learner}.txt").write_text(row["feedback"], encoding="utf-8")
                 if row.get("stderr"):
-                    progress.console.print(f"{learner}: {row['stderr'].rstrip()}", markup=False, highlight=False)
+                    progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
+                                           highlight=False)
                 progress.advance(bar)
     finally:
         pool.stop()

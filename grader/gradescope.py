@@ -26,6 +26,7 @@ from pathlib import Path
 from . import messages, options
 from .manifest import GRADER_DIR, KIT_DIR, Manifest
 from .sandbox import confinement
+from .text import printable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -281,7 +282,7 @@ def results_document(results: list, visibility: str, notes: list[str], extra: di
         }
         for result in results
     ]
-    output = "\n".join([progress_line(results), *notes])
+    output = "\n".join([progress_line(results), *(printable(note) for note in notes)])  # notes name learner files
     return {
         "score": summary["score"],
         "output": output,

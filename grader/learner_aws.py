@@ -134,13 +134,7 @@ class LearnerAccount:
 
     def close(self) -> None:
         """Forget this account's tables (a class is graded in long-lived worker processes)."""
-        import sys
-
-        backends = sys.modules.get("moto.backends")
-        if backends is None:  # no request ever came: moto was never loaded
-            return
         from . import aws
 
         with aws.MOTO_LOCK:
-            for service in ("dynamodb", "dynamodbstreams"):
-                backends.get_backend(service).pop(self.account_id, None)
+            aws.forget_account(self.account_id)
