@@ -110,8 +110,9 @@ class Bubblewrap(Unconfined):
     kind = BUBBLEWRAP
     words = "bubblewrap: no network, no files but its own, every process ended with its run"
 
-    def __init__(self, bwrap: str):
+    def __init__(self, bwrap: str, version: tuple[int, ...] = (0, 8)):
         self.bwrap = bwrap
+        self.version = version  # older releases lack some options (Ubuntu 22.04 ships 0.6)
 
     def command(self, python_options: list[str], extra: list[str]) -> list[str]:
         binds = []
@@ -130,17 +131,23 @@ class Bubblewrap(Unconfined):
                    for arg in ("--ro-bind", str(HARNESS_DIR / name), f"{SANDBOX_HARNESS}/{name}")]
         return [
             self.bwrap, "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-            "--disable-userns", "--die-with-parent", "--new-session", "--hostname", "learner",
+            *(["--disable-userns"] if self.version >= (0, 8) else []),
+            # Killed with us: bwrap ties this to the thread that starts it, so learner processes are started
+            # from a thread that outlives their run (the main thread, here and in grade-class's workers).
+            "--die-with-parent", "--new-session", "--hostname", "learner",
             "--clearenv", *environment,
             # The tmpfs first: a Python installed below /tmp is then bound on top of it, not hidden by it.
             "--proc", "/proc", "--dev", "/dev",
-            "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
-            "--size", str(TMPFS_BYTES), "--tmpfs", SANDBOX_HOME,
+            *self._sized(), "--tmpfs", "/tmp",
+            *self._sized(), "--tmpfs", SANDBOX_HOME,
             "--ro-bind", "/usr", "/usr", *binds, *harness,
             *extra,
             "--chdir", SANDBOX_HOME,
             "--", sys.executable, *python_options, f"{SANDBOX_HARNESS}/child.py",
         ]
+
+    def _sized(self) -> list[str]:
+        return ["--size", str(TMPFS_BYTES)] if self.version >= (0, 7) else []
 
     def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
         inside = f"{SANDBOX_HOME}/{file.name}"
@@ -385,11 +392,20 @@ def _probe(command: list[str], **options) -> bool:
     return done.returncode == 0
 
 
+def _version(bwrap: str) -> tuple[int, ...]:
+    """bwrap's version, e.g. (0, 8, 0) from "bubblewrap 0.8.0"; (0,) if it does not say."""
+    try:
+        words = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=30).stdout.split()
+        return tuple(int(part) for part in words[-1].split(".")) if words else (0,)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return (0,)
+
+
 def _bubblewrap() -> Bubblewrap | None:
     bwrap = shutil.which("bwrap") if sys.platform.startswith("linux") else None
     if not bwrap:
         return None
-    sandbox = Bubblewrap(bwrap)
+    sandbox = Bubblewrap(bwrap, _version(bwrap))
     command = sandbox.command(["-I", "-S", "-c", "pass"], [])
     command[command.index("--") + 2:] = ["-I", "-S", "-c", "pass"]
     return sandbox if _probe(command, env={"PATH": os.defpath}) else None
