@@ -9,11 +9,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+import processes
 from conftest import KIT, MANIFEST, run_cli
 from hostile_cases import TIME_LIMIT
 
@@ -152,15 +152,16 @@ def grade_or_misbehave(learner: str, folder: Path, time_limit):
 def test_a_crashed_or_stuck_worker_costs_only_its_submission(tmp_path):
     submissions = tmp_path / "submissions"
     shutil.copytree(KIT / "grader" / "starters", submissions / "a_crash")
-    pid_file = tmp_path / "learner.pid"
+    # b_hang's file names its process after a token, starts another process carrying it, and sleeps.
+    token = processes.new_token("hang")
     shutil.copytree(KIT / "grader" / "starters", submissions / "b_hang")
-    change_step(submissions / "b_hang", 1, lambda text: text + (
-        f"\nimport os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(3600)\n"))
+    change_step(submissions / "b_hang", 1, lambda text: text + processes.linger(token))
     shutil.copytree(KIT / "grader" / "starters", submissions / "c_fine")
     shutil.copytree(KIT / "grader" / "starters", submissions / "d_fine" / "steps")
     out = tmp_path / "grades"
-    rows = classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, timeout=8,
-                                 grade_function=grade_or_misbehave, show_progress=False)
+    with processes.watching(token) as seen:
+        rows = classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, timeout=8,
+                                     grade_function=grade_or_misbehave, show_progress=False)
     assert [row["status"] for row in rows] == ["error", "error", "graded", "graded"]
     grades = read_grades(out)
     assert grades["a_crash"]["message"] == messages.class_worker_crashed(9)
@@ -171,26 +172,9 @@ def test_a_crashed_or_stuck_worker_costs_only_its_submission(tmp_path):
     for learner in ("c_fine", "d_fine"):
         assert grades[learner]["total"] == "0"
         assert f"○ Step 1: {MANIFEST.step(1).title} (not started)" in feedback(out, learner)
-    # The stopped worker took the learner process it had started with it.
-    learner_pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 10
-    while is_running(learner_pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not is_running(learner_pid)
-
-
-def is_running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
-            return file.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc (macOS): ask the process itself
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+    # The stopped worker took the learner's processes with it: the file's own and the one it started.
+    assert seen, "b_hang's file ran: its processes were seen while the class was graded"
+    assert processes.survivors(token) == []
 
 
 # --- bad input ----------------------------------------------------------------------------------------
