@@ -19,6 +19,9 @@ def _parser() -> options.Parser:
     parser.add_argument("--state", type=Path, default=None, metavar="FILE",
                         help="remember which check failed last in FILE, so repeated failures get a more specific "
                              "hint (nox -s grade uses .nox/grader-state.json)")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="make the grader's test data from seed N (default: a fixed seed, so the same work "
+                             "gets the same words everywhere; the reports say which seed was used)")
     parser.add_argument("--grade-untouched", action="store_true",
                         help="grade files that are still the starter instead of calling them 'not started' "
                              "(for maintainers)")
@@ -34,18 +37,27 @@ def main(argv: list[str] | None = None) -> int:
         raise options.UsageError("--time-limit must be a positive number of seconds")
 
     # The learner processes start first, so they run while the heavy imports below happen.
+    from .sandbox import confinement
     from .steprun import start_runs
+
+    try:
+        sandbox = confinement.current()
+    except confinement.SandboxUnavailable as error:
+        raise options.UsageError(str(error)) from None
 
     runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
 
-    from . import integrity, report, screen
+    from . import aws, integrity, report, screen
     from .grading import grade
+
+    aws.use_seed(aws.DEFAULT_SEED if args.seed is None else args.seed)
     from .hints import remember_failures
 
     results = grade(manifest, target, steps, runs=runs)
     modified = integrity.is_modified()
     if args.format in report.FORMATS:
-        print(report.FORMATS[args.format](results, grader_modified=modified))
+        print(report.FORMATS[args.format](results, grader_modified=modified, seed=aws.SEED,
+                                          confinement=sandbox.kind))
     else:
         grown = remember_failures(results, args.state)
         screen.render(results, screen.make_console(), grown=grown, all_steps=len(manifest.steps),

@@ -171,32 +171,36 @@ class StockChange:
 
 
 def stock_changes(rng: random.Random) -> list[StockChange]:
-    """Writes with ids and stock levels a hard-coded answer cannot guess: zero, huge, random."""
+    """Writes with ids and stock levels a hard-coded answer cannot guess: zero, above 256 (past one byte and
+    Python's small-int cache), one past what a float holds, a back-order (a negative stock is a valid
+    DynamoDB number), ids of several shapes."""
     other_id = f"SKU-{rng.randrange(1000, 9999)}"
     random_id = f"{rng.choice('ABCDEFGH')}{rng.randrange(100, 999)}-{rng.choice(['blue', 'red', 'xl'])}"
+    back_order_id = f"bo_{rng.randrange(10, 99)}{rng.choice('xyz')}"
     return [
         StockChange("put", "P123", 50),
         StockChange("put", other_id, 0),
-        StockChange("update", other_id, rng.randrange(2, 400)),
+        StockChange("update", other_id, rng.randrange(257, 5000)),
         StockChange("put", random_id, 9007199254740993),  # 2**53 + 1: a float cannot hold it
+        StockChange("put", back_order_id, -rng.randrange(1, 500)),
         StockChange("update", "P123", 49),
     ]
 
 
 def audit_changes(rng: random.Random) -> list[StockChange]:
     """Writes for the audit trail: stock changes, one that leaves the stock alone (then another change in
-    the same batch), an insert, a removal. The handler never sees the first: it was deployed after it,
-    so its first record is a MODIFY of a product it knows nothing about but what the record says."""
+    the same batch), an insert, a removal, a back-order. The handler never sees the first: it was deployed
+    after it, so its first record is a MODIFY of a product it knows nothing about but what the record says."""
     first, second = f"A{rng.randrange(100, 999)}", f"B{rng.randrange(100, 999)}"
     start = rng.randrange(10, 90)
     return [
         StockChange("put", first, start),
         StockChange("update", first, start - 3),
         StockChange("rename", first, start - 3),
-        StockChange("update", first, start + 4),
+        StockChange("update", first, start + rng.randrange(250, 900)),
         StockChange("put", second, 5),
         StockChange("delete", second, 5),
-        StockChange("update", first, start + 12),
+        StockChange("update", first, -rng.randrange(1, 40)),
     ]
 
 
@@ -220,15 +224,29 @@ def _read_stream(streams, stream_arn: str) -> list[dict]:
     return records
 
 
-# The grader's writes: random once per process, so a hard-coded answer cannot know them in advance.
-STOCK_CHANGES = tuple(stock_changes(random.Random()))
-AUDIT_CHANGES = tuple(audit_changes(random.Random()))
+# The grader's writes come from a seed: the same seed, the same data and so the same words, on any machine.
+# The default is fixed; an instructor who wants data nobody has seen passes --seed.
+DEFAULT_SEED = 1127
+SEED = DEFAULT_SEED
+STOCK_CHANGES: tuple[StockChange, ...] = ()
+AUDIT_CHANGES: tuple[StockChange, ...] = ()
 
 
-def simulate(table_request: dict, changes: tuple[StockChange, ...] = STOCK_CHANGES) -> TableSimulation:
-    """Create the table from the learner's dict, make ``changes``, read back its stream.
-    The same request always gives the same outcome, so each is simulated once per process."""
-    return _simulate_encoded(json.dumps(wire.encode(table_request)), changes)
+def use_seed(seed: int) -> None:
+    """Make the grader's writes from ``seed`` (before any check runs)."""
+    global SEED, STOCK_CHANGES, AUDIT_CHANGES
+    SEED = seed
+    STOCK_CHANGES = tuple(stock_changes(random.Random(f"{seed}:stock")))
+    AUDIT_CHANGES = tuple(audit_changes(random.Random(f"{seed}:audit")))
+
+
+use_seed(DEFAULT_SEED)
+
+
+def simulate(table_request: dict, changes: tuple[StockChange, ...] | None = None) -> TableSimulation:
+    """Create the table from the learner's dict, make ``changes`` (default: STOCK_CHANGES), read back its
+    stream. The same request always gives the same outcome, so each is simulated once per process."""
+    return _simulate_encoded(json.dumps(wire.encode(table_request)), STOCK_CHANGES if changes is None else changes)
 
 
 def with_default_billing(request: dict) -> tuple[dict, bool]:
@@ -249,7 +267,9 @@ def create_table(dynamodb, request: dict) -> tuple[dict, str | None]:
         return {}, str(error)
 
 
-_simulation_accounts = itertools.count(300_000_000_001)
+# One account for every simulation, emptied after each (they run one at a time, under MOTO_LOCK): ARNs that
+# name it read the same in every run.
+SIMULATION_ACCOUNT = "300000000001"
 
 
 @functools.lru_cache(maxsize=256)
@@ -259,12 +279,11 @@ def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) ->
     request, billing_supplied = with_default_billing(wire.decode(json.loads(encoded_request)))
     outcome = TableSimulation(changes=list(changes), billing_supplied=billing_supplied)
     _, streams = clients()
-    account = f"{next(_simulation_accounts):012d}"
-    with dynamodb_in_account(account) as dynamodb:
+    with dynamodb_in_account(SIMULATION_ACCOUNT) as dynamodb:
         try:
             return _create_write_and_read(request, outcome, dynamodb, streams)
         finally:
-            forget_account(account)
+            forget_account(SIMULATION_ACCOUNT)
 
 
 def forget_account(account_id: str) -> None:

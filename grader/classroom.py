@@ -91,10 +91,12 @@ def _manifest() -> Manifest:
     return options.manifest()
 
 
-def start_worker() -> None:
-    """Runs once in each worker: its imports are paid here, not by each submission."""
+def start_worker(seed: int | None = None) -> None:
+    """Runs once in each worker: its imports are paid here, not by each submission; the test data's seed."""
     signal.signal(signal.SIGTERM, _stop_grading)
-    from . import grading, integrity, screen  # noqa: F401
+    from . import aws, grading, integrity, screen  # noqa: F401
+
+    aws.use_seed(aws.DEFAULT_SEED if seed is None else seed)
 
 
 def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
@@ -130,17 +132,19 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
         try:
             with redirect_stderr(captured):
                 results = grading.grade(manifest, steps_folder(submission, manifest).resolve(), manifest.numbers,
-                                        time_limit=time_limit)
+                                        time_limit=time_limit, more_time=messages.MORE_TIME_ELSEWHERE)
         finally:
             os.chdir(before)
         modified = grader_modified(submission)
         kind = confinement.current().kind
+        from . import aws
+
         row = {
             "learner": learner, "status": GRADED, "message": "", "grader_modified": modified,
             "scores": {result.step.number: result.score for result in results},
             "statuses": {result.step.number: result.status for result in results},
             "feedback": _feedback(results, manifest, modified, kind), "stderr": captured.getvalue(),
-            "confinement": kind,
+            "confinement": kind, "seed": aws.SEED,
         }
     except KeyboardInterrupt:  # stopped from outside (see _stop_grading): the learner processes are gone
         os._exit(1)
@@ -183,12 +187,12 @@ def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
-                         "grader_modified", "status", "message", "confinement"])
+                         "grader_modified", "status", "message", "confinement", "seed"])
         for row in rows:
             scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
             total = _number(round(sum(row["scores"].values()), 2)) if row["status"] == GRADED else ""
             writer.writerow([row["learner"], *scores, total, _number(max_total), row["grader_modified"],
-                             row["status"], row["message"], row.get("confinement", "")])
+                             row["status"], row["message"], row.get("confinement", ""), row.get("seed", "")])
 
 
 def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
@@ -201,7 +205,7 @@ def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
 
 def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: int, time_limit: float | None,
                 timeout: float | None = None, grade_function=grade_submission,
-                show_progress: bool = True) -> list[dict]:
+                show_progress: bool = True, seed: int | None = None) -> list[dict]:
     """Grade every learner folder in ``submissions``; write ``out``/grades.csv and ``out``/feedback/*.txt.
     ``timeout``: the wall-clock limit for one submission (default: submission_timeout of the time limit).
     ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it)."""
@@ -227,7 +231,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TimeRemainingColumn(), console=console, disable=not show_progress)
     # spawn, not fork: the progress bar's thread runs in this process while the pool starts new workers.
-    pool = ProcessPool(max_workers=workers, initializer=start_worker,
+    pool = ProcessPool(max_workers=workers, initializer=start_worker, initargs=(seed,),
                        context=multiprocessing.get_context("spawn"))
     try:
         with progress:
@@ -262,6 +266,8 @@ def _parser() -> options.Parser:
                         help="submissions graded at once (default: the number of CPU cores)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="seconds each step's code may run (default: from the manifest)")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="make the grader's test data from seed N (default: a fixed seed; grades.csv says which)")
     parser.add_argument("--unconfined", action="store_true",
                         help="grade even where learner code cannot be sandboxed (every output then says so)")
     return parser
@@ -294,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or submissions.parent / "grades").resolve()
     if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
         print(messages.UNCONFINED_NOTE, file=sys.stderr)
-    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit)
+    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed)
     ungraded = sum(row["status"] != GRADED for row in rows)
     print(messages.class_done(len(rows), ungraded, sum(row["grader_modified"] for row in rows), out))
     return options.EXIT_OK if not ungraded else options.EXIT_NOT_OK

@@ -320,9 +320,11 @@ def confine(root: Path, allow_unconfined: bool) -> str:
     return sandbox.kind
 
 
-def run(root: Path, allow_unconfined: bool = False) -> int:
+def run(root: Path, allow_unconfined: bool = False, seed: int | None = None) -> int:
+    from . import aws
     from .grading import grade
 
+    aws.use_seed(aws.DEFAULT_SEED if seed is None else seed)
     started = time.monotonic()
     manifest = options.manifest()
     config = load_config()
@@ -357,14 +359,14 @@ def run(root: Path, allow_unconfined: bool = False) -> int:
         previous = os.getcwd()
         os.chdir(work)  # messages then name each file as the student knows it: step1_create_table.py
         try:
-            results = grade(manifest, work, manifest.numbers)
+            results = grade(manifest, work, manifest.numbers, more_time=messages.MORE_TIME_ELSEWHERE)
         except RuntimeError as error:  # the checks could not run at all: no results.json, so Gradescope says so
             print(error)
             raise options.UsageError(messages.GRADESCOPE_CANNOT_GRADE.format(error=str(error).splitlines()[0]))
         finally:
             os.chdir(previous)
 
-    extra = {"grader_modified": bool(modified), "confinement": kind,
+    extra = {"grader_modified": bool(modified), "confinement": kind, "seed": aws.SEED,
              "files": {name: path.relative_to(submission).as_posix() for name, path in sorted(chosen.items())}}
     document = results_document(results, config["visibility"], notes, extra, time.monotonic() - started)
     _write_results(results_path, document)
@@ -393,6 +395,8 @@ def _parser() -> options.Parser:
                                                  "(what run_autograder calls)")
     run_parser.add_argument("--root", type=Path, default=None, metavar="DIR",
                             help=f"Gradescope's folder (default: ${ROOT_VARIABLE}, else {DEFAULT_ROOT})")
+    run_parser.add_argument("--seed", type=int, default=None, metavar="N",
+                            help="make the grader's test data from seed N (default: a fixed seed)")
     run_parser.add_argument("--unconfined", action="store_true",
                             help="grade even where learner code cannot be sandboxed (the results then say so)")
     return parser
@@ -403,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return build(args.out, args.visibility, args.unconfined)
     root = args.root or Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT)
-    return run(root, args.unconfined)
+    return run(root, args.unconfined, args.seed)
 
 
 if __name__ == "__main__":

@@ -59,15 +59,19 @@ class StepResult:
 
     @property
     def score(self) -> float:
-        """The step's points times the fraction of its own checks that passed (the checks of earlier steps
-        also run on its file, but the starter hands those parts over done, so they earn nothing here).
-        Code that broke the rules (network, fork, output flood) earns nothing."""
+        """The step's points times the share of its own checks that passed (the checks of earlier steps also
+        run on its file, but the starter hands those parts over done, so they earn nothing here). A step that
+        does not pass never earns all its points: if every check of its own passed (an earlier step's part of
+        the file is broken), that counts as one more check failed. Code that broke the rules (network, fork)
+        earns nothing."""
         if self.passed:
             return self.step.points
         own = [outcome for outcome in self.checks if outcome.first_step == self.step.number]
         if not own or self.violation:
             return 0.0
-        return round(self.step.points * sum(outcome.error is None for outcome in own) / len(own), 2)
+        earned = sum(outcome.error is None for outcome in own)
+        counted = len(own) + (1 if earned == len(own) else 0)
+        return round(self.step.points * earned / counted, 2)
 
     @property
     def first_failure(self) -> CheckOutcome | None:
@@ -173,6 +177,8 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     if not run.processes_ended:  # something of the learner's may still be running: no verdict on this run
         result.status, result.message = ERROR, messages.grader_fault(messages.PROCESSES_NOT_ENDED)
         return result
+    if run.output is not None and run.output.truncated and not step.penalize_output_flood:
+        result.tips.append(messages.output_truncated(run.display, run.output))
     result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
@@ -197,11 +203,13 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
 
 
 def grade(manifest: Manifest, target: Path, steps: list[int], *, time_limit: float | None = None,
-          grade_untouched: bool = False, runs: dict[int, StepRun] | None = None) -> list[StepResult]:
+          grade_untouched: bool = False, runs: dict[int, StepRun] | None = None,
+          more_time: str = messages.MORE_TIME_LOCAL) -> list[StepResult]:
     """Grade ``steps`` of the step files in ``target``. ``runs``: the same, already started by start_runs()
     (the command line starts them before it imports pytest, boto3 and moto, so both go on at once)."""
     if runs is None:
-        runs = start_runs(manifest, target, steps, time_limit=time_limit, grade_untouched=grade_untouched)
+        runs = start_runs(manifest, target, steps, time_limit=time_limit, grade_untouched=grade_untouched,
+                          more_time=more_time)
     context = GradingContext(manifest, runs)
     run_checks(context)
     return [_printable(_result_for(context, number)) for number in steps]

@@ -15,6 +15,7 @@ import base64
 import itertools
 import json
 import re
+import threading
 
 from . import messages
 
@@ -23,7 +24,17 @@ SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.c
 MAX_REQUESTS = 2000
 MAX_BODY_BYTES = 1024 * 1024  # one request; DynamoDB's own limits are lower (an item is at most 400 KB)
 MAX_TOTAL_BYTES = 8 * 1024 * 1024  # all requests together; the audit trail needs a few KB
-_account_numbers = itertools.count(200_000_000_001)  # moto's default account, the grader's, is 123456789012
+# moto's default account, the grader's, is 123456789012. A run takes the lowest account no other run holds,
+# so the ARNs a learner may see read the same in every run.
+_accounts_in_use: set[int] = set()
+_accounts_lock = threading.Lock()
+
+
+def _take_account() -> int:
+    with _accounts_lock:
+        number = next(n for n in itertools.count(200_000_000_001) if n not in _accounts_in_use)
+        _accounts_in_use.add(number)
+        return number
 
 
 def _refusal(status: int, kind: str, message: str, *, as_json: bool = True) -> dict:
@@ -51,7 +62,8 @@ class LearnerAccount:
     when the run is over."""
 
     def __init__(self):
-        self.account_id = f"{next(_account_numbers):012d}"
+        self._number = _take_account()
+        self.account_id = f"{self._number:012d}"
         self.requests = 0
         self.bytes_received = 0
 
@@ -138,3 +150,5 @@ class LearnerAccount:
 
         with aws.MOTO_LOCK:
             aws.forget_account(self.account_id)
+        with _accounts_lock:
+            _accounts_in_use.discard(self._number)

@@ -33,6 +33,7 @@ class Step:
     points: float = 1.0
     bonus: bool = False  # optional: shown apart, and not needed for "all steps pass"
     simulated_aws: bool = False  # the learner's code calls DynamoDB: give its process a moto of its own
+    penalize_output_flood: bool = False  # output past the cap costs the step its points (opt-in)
     # check name (the test function's name without "test_") -> a more specific hint
     more_hints: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -84,6 +85,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     default_time = defaults.get("time_limit", 10)
     default_memory = defaults.get("memory_limit", 1 << 30)
     default_points = defaults.get("points", 1)
+    default_flood = defaults.get("penalize_output_flood", False) is True
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ManifestError(f"{path.name}: there must be at least one [[steps]] table")
@@ -117,6 +119,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 points=float(points),
                 bonus=raw.get("bonus", False) is True,
                 simulated_aws=raw.get("simulated_aws", False) is True,
+                penalize_output_flood=raw.get("penalize_output_flood", default_flood) is True,
             )
         )
     numbers = [step.number for step in steps]

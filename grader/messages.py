@@ -82,6 +82,12 @@ def output_flood(display: str, output) -> str:
             "the grader keeps the first 64 KB). Look for a print() inside a loop, and remove it.")
 
 
+def output_truncated(display: str, output) -> str:
+    return (f"Note: {display} printed {output.total_bytes:,} bytes (output truncated: the grader keeps the first "
+            "64 KB and the last 8 KB). That costs no points, but a print() inside a loop makes your own output "
+            "hard to read.")
+
+
 def _relative(text: str, display: str, absolute: str) -> str:
     return text.replace(absolute, display)
 
@@ -115,15 +121,24 @@ def not_utf8(display: str, line: int) -> str:
             "read it. In your editor, choose 'Save with encoding' → UTF-8.")
 
 
-def timeout(display: str, limit: float, phase: str, function: str | None, threads: list[str]) -> str:
+MORE_TIME_LOCAL = "give it more: nox -s grade -- --time-limit 30"
+MORE_TIME_ELSEWHERE = "ask your instructor about the time limit"
+
+
+def timeout(display: str, limit: float, phase: str, function: str | None, threads: list[str],
+            processor: bool, more_time: str) -> str:
+    """``processor``: the processor-time limit was hit (busy code); else the clock ran out (waiting code)."""
     what = f"your file {display}" if phase == "module" else f"{function}(...) in {display}"
     if threads:
-        return (f"The grader stopped {what} after {limit:g} seconds: your code started a thread "
-                f"({', '.join(threads)}) that never ended, so the program could never finish. This exercise "
-                "needs no threads.")
-    return (f"The grader stopped {what} after {limit:g} seconds: it was still running. Look for a loop "
-            "that never ends (a while True without a break?) or code that waits for something. "
-            "If your computer is just slow, run the grader with --time-limit 30.")
+        return (f"The grader stopped {what}: your code started a thread ({', '.join(threads)}) that never "
+                "ended, so the program could never finish. This exercise needs no threads.")
+    if processor:
+        return (f"The grader stopped {what} after it had used {limit:g} seconds of processor time, far more "
+                "than this exercise needs. Look for a loop that never ends (a while True without a break?), "
+                f"or a print() inside a long loop. If your code is just slow, {more_time}.")
+    return (f"The grader stopped {what}: it was still running long after it should have finished, while "
+            "using little processor time, so it was waiting for something. Look for time.sleep(), input(), "
+            "or a lock or thread that never lets go.")
 
 
 def ended_early(display: str, ending, phase: str, function: str | None = None) -> str:
@@ -165,7 +180,7 @@ def with_output(text: str, output) -> str:
     lines = [text, "Your code printed (last lines):", _indent("\n".join(tail))]
     if output.truncated:
         lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
-                     "first 64 KB)")
+                     "first 64 KB and the last 8 KB)")
     return "\n".join(lines)
 
 
@@ -677,6 +692,11 @@ def channel_flood(display: str) -> str:
             "cause: they go elsewhere.")
 
 
+AUDIT_NOTHING_WRITTEN = ("handle_batch wrote no audit items at all, so there is nothing here to check yet. Make it "
+                         "write one item per stock change first (see the checks above).")
+AUDIT_CHANGED_BY_REDELIVERY = ("After the same batch was delivered a second time, an item no longer holds what it "
+                               "held after the first delivery: a redelivered record must leave its item as it was "
+                               "(write the item whole with put_item, rather than adding to it).")
 PROCESSES_NOT_ENDED = "the grader could not end every process your file started, so it cannot vouch for this run"
 UNCONFINED_NOTE = ("Note: graded without a sandbox (--unconfined): learner code ran with the grader's rights, so a "
                    "submission could have changed its own or others' results.")

@@ -39,7 +39,8 @@ def progress_line(results: list[StepResult]) -> str:
     )
 
 
-def as_json(results: list[StepResult], grader_modified: bool = False) -> str:
+def as_json(results: list[StepResult], grader_modified: bool = False, **facts) -> str:
+    """``facts``: more top-level fields about the run (its seed, the sandbox it ran in)."""
     steps = [
         {
             "step": result.step.number,
@@ -54,10 +55,10 @@ def as_json(results: list[StepResult], grader_modified: bool = False) -> str:
         }
         for result in results
     ]
-    return json.dumps({"steps": steps, **totals(results), "grader_modified": grader_modified}, indent=2)
+    return json.dumps({"steps": steps, **totals(results), "grader_modified": grader_modified, **facts}, indent=2)
 
 
-def as_junit(results: list[StepResult], grader_modified: bool = False) -> str:
+def as_junit(results: list[StepResult], grader_modified: bool = False, **facts) -> str:
     """One <testsuite> per step and one <testcase> per check; a step with no checks run (not started,
     missing) is one failing testcase named after its status."""
     suites = ElementTree.Element("testsuites", name="grader", tests="0", failures="0", errors="0")
@@ -65,7 +66,7 @@ def as_junit(results: list[StepResult], grader_modified: bool = False) -> str:
         suite = ElementTree.SubElement(suites, "testsuite", name=f"Step {result.step.number}: {result.step.title}")
         properties = ElementTree.SubElement(suite, "properties")
         for name, value in (("status", result.status), ("score", result.score), ("max_score", result.max_score),
-                            ("grader_modified", grader_modified)):
+                            ("grader_modified", grader_modified), *facts.items()):
             ElementTree.SubElement(properties, "property", name=name, value=str(value))
         cases = ([(outcome.check, outcome.error, outcome.text) for outcome in result.checks]
                  or [(result.status, result.message, result.message)])
@@ -90,7 +91,7 @@ def _cap(text: str) -> str:
     return text if len(text) <= EXERCISM_CAP else text[: EXERCISM_CAP - len(EXERCISM_TRUNCATED)] + EXERCISM_TRUNCATED
 
 
-def as_exercism(results: list[StepResult], grader_modified: bool = False) -> str:
+def as_exercism(results: list[StepResult], grader_modified: bool = False, **facts) -> str:
     """Exercism's test-runner results.json, version 3: one test per step, task_id = the step number.
     (It has no field for points; the extra top-level score/max_score keys carry them.)"""
     tests = []
@@ -102,7 +103,7 @@ def as_exercism(results: list[StepResult], grader_modified: bool = False) -> str
         tests.append(test)
     document = {"version": 3, "status": "pass" if all(r.passed for r in results) else "fail", "tests": tests,
                 "score": totals(results)["score"], "max_score": totals(results)["max_score"],
-                "grader_modified": grader_modified}
+                "grader_modified": grader_modified, **facts}
     if results and all(test["status"] == "error" for test in tests):
         document["status"] = "error"
         document["message"] = results[0].message[:65535]

@@ -47,8 +47,10 @@ def is_untouched(file: Path, starter: Path) -> bool:
 class StepRun:
     """The learner's file for one step. Its process starts on ``start()`` and answers questions lazily."""
 
-    def __init__(self, step: Step, file: Path, names: list[str], *, time_limit: float, grade_untouched: bool):
+    def __init__(self, step: Step, file: Path, names: list[str], *, time_limit: float, grade_untouched: bool,
+                 more_time: str = messages.MORE_TIME_LOCAL):
         self.step = step
+        self.more_time = more_time  # how a learner who needs more time gets it, where they are
         self.file = file
         self.display = display_path(file)
         self.names = names
@@ -103,7 +105,7 @@ class StepRun:
             return messages.network_used(self.display, self.network)
         if self.forked:
             return messages.forked(self.display)
-        if self.output is not None and self.output.truncated:
+        if self.step.penalize_output_flood and self.output is not None and self.output.truncated:
             return messages.output_flood(self.display, self.output)
         return None
 
@@ -215,8 +217,9 @@ class StepRun:
         if self._process.channel_overflow:
             return RunProblem("error", messages.with_output(messages.channel_flood(self.display), output))
         if isinstance(event, Ending):
-            if event.kind == "timeout":
-                text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads)
+            if event.kind in ("timeout", "cpu"):
+                text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads,
+                                        processor=event.kind == "cpu", more_time=self.more_time)
                 return RunProblem("timeout", messages.with_output(text, output))
             text = messages.ended_early(self.display, event, phase, function)
         else:
@@ -244,11 +247,12 @@ class StepRun:
 
 
 def start_runs(manifest, target: Path, steps: list[int], *, time_limit: float | None = None,
-               grade_untouched: bool = False) -> dict[int, StepRun]:
+               grade_untouched: bool = False, more_time: str = messages.MORE_TIME_LOCAL) -> dict[int, StepRun]:
     """A StepRun per step, each learner process already started: they run side by side."""
     runs = {
         number: StepRun(manifest.step(number), target / manifest.step(number).file, manifest.names_up_to(number),
-                        time_limit=time_limit or manifest.step(number).time_limit, grade_untouched=grade_untouched)
+                        time_limit=time_limit or manifest.step(number).time_limit, grade_untouched=grade_untouched,
+                        more_time=more_time)
         for number in steps
     }
     for run in runs.values():

@@ -54,9 +54,9 @@ botocore.client.BaseClient._make_api_call = _pretend
 
 CASES = [
     # --- code that never finishes ---
-    Case("loop_at_import", 2, "timeout", ("stopped your file", "still running"), STEP2 + "\nwhile True:\n    pass\n"),
+    Case("loop_at_import", 2, "timeout", ("stopped your file", "seconds of processor time"), STEP2 + "\nwhile True:\n    pass\n"),
     Case("loop_in_process_event", 3, "timeout", ("stopped process_event(...)",), with_return("while True:\n    pass")),
-    Case("loop_ignoring_sigterm", 2, "timeout", ("still running",),
+    Case("loop_ignoring_sigterm", 2, "timeout", ("seconds of processor time",),
          STEP2 + "\nimport signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass\n"),
     Case("thread_that_never_ends", 2, "timeout", ("started a thread", "never ended"),
          STEP2 + "\nimport threading, time\nthreading.Thread(target=time.sleep, args=(3600,), name='sleeper').start()\n"),
@@ -75,7 +75,8 @@ CASES = [
          "import os\nos._exit(0)\n" + STEP2),
     # --- input and output ---
     Case("input", 2, "error", ("input()", "no keyboard input"), STEP2 + "\nname = input('Your name? ')\n"),
-    Case("megabytes_of_output", 2, "error", ("output truncated", "printed 5,"), STEP2 + "\nprint('x' * 5_000_000)\n"),
+    # Output costs no points on its own: cut, said, and graded on.
+    Case("megabytes_of_output", 2, "passed", ("output truncated", "printed 5,"), STEP2 + "\nprint('x' * 5_000_000)\n"),
     Case("output_imitating_the_grader", 3, "failed", ("It must return",),
          solution(3).replace("    return (product_id, stock)",
                              "    print('✓ Step 3: Write the event processing function (passed)')\n"

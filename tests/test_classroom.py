@@ -43,7 +43,7 @@ def read_grades(out: Path) -> dict[str, dict]:
     with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
         reader = csv.DictReader(file)
         assert reader.fieldnames == ["learner", *STEP_COLUMNS, "total", "max_total", "grader_modified", "status",
-                                     "message", "confinement"]
+                                     "message", "confinement", "seed"]
         return {row["learner"]: row for row in reader}
 
 

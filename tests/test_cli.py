@@ -49,7 +49,7 @@ def test_json_holds_only_the_document_with_every_field(solutions_copy):
     done = run_cli("--target", str(solutions_copy), "--format", "json")
     document = json.loads(done.stdout)
     assert set(document) == {"steps", "passed", "total", "bonus_passed", "bonus_total", "score", "max_score",
-                             "grader_modified"}
+                             "grader_modified", "seed", "confinement"}
     assert (document["passed"], document["total"], document["bonus_passed"], document["bonus_total"]) == (3, 4, 1, 1)
     assert (document["score"], document["max_score"]) == (3 + MANIFEST.step(5).points, 4)
     assert document["grader_modified"] is False

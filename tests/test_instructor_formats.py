@@ -29,9 +29,10 @@ def test_partial_credit_is_the_fraction_of_the_steps_own_checks(solutions_copy, 
 
 def test_untouched_and_rule_breaking_steps_earn_nothing(grade_source, solutions_copy):
     assert grade_source(2, (KIT / "grader" / "starters" / MANIFEST.step(2).file).read_text()).score == 0
-    flood = (solutions_copy / MANIFEST.step(2).file).read_text() + "\nprint('x' * 200_000)\n"
-    result = grade_source(2, flood)
-    assert result.status == "error" and result.score == 0
+    network = (solutions_copy / MANIFEST.step(2).file).read_text() + (
+        "\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\nexcept OSError:\n    pass\n")
+    result = grade_source(2, network)
+    assert result.status == "error" and result.score == 0 and "network" in result.message
 
 
 def test_points_come_from_the_manifest(tmp_path):

@@ -91,7 +91,7 @@ def test_an_early_exit_is_not_success(solutions_copy, ending, words):
 def test_a_file_that_never_finishes_times_out(solutions_copy):
     entry, _ = grade_with(solutions_copy, 2, solution(solutions_copy, 2) + SLOW_LOOP, "--time-limit", "1.5")
     assert entry["status"] == "timeout"
-    assert "stopped your file" in entry["message"] and "after 1.5 seconds" in entry["message"]
+    assert "stopped your file" in entry["message"] and "1.5 seconds of processor time" in entry["message"]
 
 
 def test_a_process_event_that_never_returns_times_out(solutions_copy):

@@ -99,15 +99,13 @@ def _detach_standard_streams() -> None:
     sys.stdin = sys.__stdin__ = _NoInput()
 
 
-def _apply_limits(time_limit: float, memory_limit: int, max_processes) -> None:
+def _apply_limits(memory_limit: int, max_processes) -> None:
     try:
         import resource
     except ImportError:  # Windows: the grader's wall-clock limit still applies
         return
-    cpu = int(time_limit) + 2
     for limit, soft, hard in (
         (getattr(resource, "RLIMIT_AS", None), memory_limit, memory_limit),
-        (getattr(resource, "RLIMIT_CPU", None), cpu, cpu + 1),
         # Counted per user: with a uid of the run's own (separate-user), a fork bomb stops here.
         (getattr(resource, "RLIMIT_NPROC", None) if max_processes else None, max_processes, max_processes),
     ):
@@ -117,6 +115,23 @@ def _apply_limits(time_limit: float, memory_limit: int, max_processes) -> None:
             resource.setrlimit(limit, (soft, hard))
         except (ValueError, OSError):  # e.g. macOS does not enforce RLIMIT_AS
             pass
+
+
+def _limit_cpu(seconds: float) -> None:
+    """From here on the learner's code may use ``seconds`` of processor time (all its threads together); what
+    Python and this harness used to start does not count. Soft and hard limits are the same, so the kernel
+    ends the process with SIGKILL right at the limit: the grader knows that death for what it is."""
+    try:
+        import math
+        import resource
+    except ImportError:  # Windows: the grader's wall-clock limit is the only one
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    limit = math.ceil(used.ru_utime + used.ru_stime + seconds)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit))
+    except (ValueError, OSError):
+        pass
 
 
 def _apply_seccomp() -> None:
@@ -333,7 +348,7 @@ def main(channel: _Channel) -> None:
     _detach_standard_streams()
     request = channel.receive()
     path, filename = request["file"], request.get("filename") or request["file"]
-    _apply_limits(request["time_limit"], request["memory_limit"], request.get("max_processes"))
+    _apply_limits(request["memory_limit"], request.get("max_processes"))
     if request.get("seccomp"):
         _apply_seccomp()
     network: list = []
@@ -351,6 +366,7 @@ def main(channel: _Channel) -> None:
     forks: list = []
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_parent=lambda: forks.append(1))
+    _limit_cpu(request["time_limit"])
     try:
         exec(code, namespace)
     except SystemExit as error:

@@ -22,7 +22,8 @@ from typing import Callable
 from . import confinement
 
 
-OUTPUT_CAP = 64 * 1024
+OUTPUT_CAP = 64 * 1024  # the first bytes of what the learner's code prints, kept
+OUTPUT_TAIL_CAP = 8 * 1024  # and the last, where a crash or the end of a loop shows
 # The channel carries the harness's events and the bonus step's DynamoDB requests. Whatever the learner's
 # process writes there is bounded: a line, the number of lines, and all the bytes of one run.
 CHANNEL_LINE_CAP = 1024 * 1024
@@ -33,23 +34,40 @@ PYTHON_OPTIONS = ["-I", "-B", "-u", "-X", "utf8"]
 
 @dataclass
 class Output:
-    """What the learner's code printed, capped."""
+    """What the learner's code printed: the first OUTPUT_CAP bytes and the last OUTPUT_TAIL_CAP, with the
+    count of all of it."""
 
-    text: str = ""
+    head: str = ""
+    tail: str = ""
     total_bytes: int = 0
 
     @property
     def truncated(self) -> bool:
-        return self.total_bytes > OUTPUT_CAP
+        return self.total_bytes > OUTPUT_CAP + OUTPUT_TAIL_CAP
+
+    @property
+    def text(self) -> str:
+        if not self.truncated:
+            return self.head + self.tail
+        left_out = self.total_bytes - OUTPUT_CAP - OUTPUT_TAIL_CAP
+        return f"{self.head}\n[... {left_out:,} bytes left out ...]\n{self.tail}"
 
 
 @dataclass
 class Ending:
     """How the learner process ended when it sent no further event."""
 
-    kind: str  # "timeout" | "exited" | "killed" | "channel_broken"
+    kind: str  # "timeout" (the clock) | "cpu" (processor time) | "exited" | "killed" | "channel_broken"
     returncode: int | None = None
     signal_name: str | None = None
+
+
+def wall_ceiling(cpu_limit: float) -> float:
+    """How long, on the clock, a learner's code may be busy in all. The limit that counts is processor time,
+    which the kernel enforces in the learner's process: the clock only catches code that waits (a sleep, a
+    lock, a thread that never ends), so it is generous, and a busy machine does not change a verdict. Where
+    there are no processor-time limits (Windows), the clock is the limit."""
+    return 3 * cpu_limit + 10 if confinement.IS_POSIX else cpu_limit
 
 
 class Budget:
@@ -84,10 +102,12 @@ class LearnerProcess:
         self._send_lock = threading.Lock()
         self._events: queue.Queue = queue.Queue()
         self._kept_output = bytearray()  # the first OUTPUT_CAP bytes the learner's code printed
+        self._tail_output = b""  # the last OUTPUT_TAIL_CAP bytes after those
         self._output_bytes = 0  # all it printed
         self.channel_overflow = False  # the learner's process wrote more to the channel than any run needs
         self.ended_cleanly = True  # False once ending every process of the run could not be proven
-        self.budget = Budget(time_limit)
+        self.budget = Budget(wall_ceiling(time_limit))
+        self._stopped = False  # the grader itself ended the run (so a SIGKILL is not the processor limit)
         self.sandbox = sandbox or confinement.current()
         self._run = self.sandbox.start(
             file, PYTHON_OPTIONS, {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE})
@@ -163,6 +183,8 @@ class LearnerProcess:
             return Ending("channel_broken")
         if self.sandbox.kind == confinement.BUBBLEWRAP and returncode > 128:
             returncode = -(returncode - 128)  # bwrap passes on "killed by signal N" as exit status 128 + N
+        if confinement.IS_POSIX and returncode == -signal.SIGKILL and not self._stopped:
+            return Ending("cpu")  # RLIMIT_CPU (soft = hard): nothing else here kills with SIGKILL
         if returncode < 0:
             try:
                 name = signal.Signals(-returncode).name
@@ -183,11 +205,6 @@ class LearnerProcess:
         lines = received = 0
         while True:
             line = stream.readline(CHANNEL_LINE_CAP)
-            lines, received = lines + 1, received + len(line)
-            if lines > CHANNEL_MESSAGES_CAP or received > CHANNEL_BYTES_CAP:
-                self.channel_overflow = True
-                self.stop()
-                break
             if not line or not line.endswith(b"\n"):
                 self.channel_overflow = bool(line)  # a line longer than the cap
                 break
@@ -198,9 +215,16 @@ class LearnerProcess:
             if not isinstance(event, dict) or "event" not in event:
                 break
             if event["event"] == "aws_request" and self._serve_aws is not None:
-                # Answered here, not by the checks: the learner's code waits for it mid-call.
+                # Answered here, not by the checks: the learner's code waits for it mid-call (and kept by
+                # the learner's account only within its own caps).
                 self.send({"aws_response": self._serve_aws(event)})
                 continue
+            # What is kept for the checks is bounded: so many events, so many bytes in all.
+            lines, received = lines + 1, received + len(line)
+            if lines > CHANNEL_MESSAGES_CAP or received > CHANNEL_BYTES_CAP:
+                self.channel_overflow = True
+                self.stop()
+                break
             self._events.put((time.monotonic(), event))
         self._events.put((time.monotonic(), None))
         # Keep draining so a child that writes too much to the channel is never blocked forever.
@@ -218,7 +242,9 @@ class LearnerProcess:
             chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
             if not chunk:
                 break
-            self._kept_output += chunk[: max(OUTPUT_CAP - len(self._kept_output), 0)]
+            room = max(OUTPUT_CAP - len(self._kept_output), 0)
+            self._kept_output += chunk[:room]
+            self._tail_output = (self._tail_output + chunk[room:])[-OUTPUT_TAIL_CAP:]
             self._output_bytes += len(chunk)
 
     def settle(self) -> None:
@@ -228,12 +254,14 @@ class LearnerProcess:
 
     @property
     def output(self) -> Output:
-        return Output(bytes(self._kept_output).decode("utf-8", errors="replace"), self._output_bytes)
+        return Output(bytes(self._kept_output).decode("utf-8", errors="replace"),
+                      self._tail_output.decode("utf-8", errors="replace"), self._output_bytes)
 
     # --- stopping -------------------------------------------------------------------------------
 
     def stop(self) -> None:
         """Kill the learner's process and everything it started."""
+        self._stopped = True
         self._run.kill()
 
     def close(self) -> None:
