@@ -222,6 +222,9 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     feedback_dir = out / FEEDBACK_SUBFOLDER
     try:
         feedback_dir.mkdir(parents=True, exist_ok=True)
+        if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
+            for folder in (out, feedback_dir):
+                folder.chmod(folder.stat().st_mode & ~0o007)
         _remove_feedback_of_others(feedback_dir, {folder.name for folder in folders})
     except OSError as error:
         raise options.UsageError(f"cannot write to {out}: {error.strerror or error}") from None

@@ -38,7 +38,7 @@ VARIABLE = "GRADER_SANDBOX"
 IS_POSIX = os.name == "posix"
 
 HARNESS_DIR = Path(__file__).resolve().parent
-HARNESS_FILES = ("child.py", "wire.py")
+HARNESS_FILES = ("child.py", "wire.py", "syscalls.py")
 SANDBOX_HARNESS = "/grader-harness"
 SANDBOX_HOME = "/learner"  # the learner's working folder inside bubblewrap: a tmpfs holding their file
 SANDBOX_UID = 65534  # "nobody", as the learner's code sees itself inside bubblewrap
@@ -110,9 +110,13 @@ class Bubblewrap(Unconfined):
     kind = BUBBLEWRAP
     words = "bubblewrap: no network, no files but its own, every process ended with its run"
 
-    def __init__(self, bwrap: str, version: tuple[int, ...] = (0, 8)):
+    def __init__(self, bwrap: str, version: tuple[int, ...] = (0, 8), seccomp: bytes | None = None):
         self.bwrap = bwrap
         self.version = version  # older releases lack some options (Ubuntu 22.04 ships 0.6)
+        self.seccomp = seccomp  # the filter as BPF, where libseccomp's bindings are installed
+        if not seccomp:
+            self.words += " (no seccomp filter: libseccomp's Python bindings are not installed, so its code may " \
+                          "start processes, up to what the machine allows)"
 
     def command(self, python_options: list[str], extra: list[str]) -> list[str]:
         binds = []
@@ -151,20 +155,22 @@ class Bubblewrap(Unconfined):
 
     def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
         inside = f"{SANDBOX_HOME}/{file.name}"
-        data = os.memfd_create("learner-file")
+        data = _memory_file("learner-file", file.read_bytes())
+        program = _memory_file("seccomp", self.seccomp) if self.seccomp else None
         info_read, info_write = os.pipe()
+        passed = [fd for fd in (data, program, info_write) if fd is not None]
         try:
-            os.write(data, file.read_bytes())
-            os.lseek(data, 0, os.SEEK_SET)
             extra = ["--perms", "0644", "--ro-bind-data", str(data), inside, "--info-fd", str(info_write)]
+            if program is not None:
+                extra += ["--seccomp", str(program)]
             process = subprocess.Popen(self.command(python_options, extra), env={"PATH": os.defpath},
-                                       pass_fds=(data, info_write), start_new_session=True, **pipes)
+                                       pass_fds=passed, start_new_session=True, **pipes)
         except BaseException:
             os.close(info_read)
             raise
         finally:
-            os.close(data)
-            os.close(info_write)
+            for fd in passed:
+                os.close(fd)
         return BubblewrapRun(process, inside, info_read)
 
     def request(self) -> dict:
@@ -392,6 +398,30 @@ def _probe(command: list[str], **options) -> bool:
     return done.returncode == 0
 
 
+def _memory_file(name: str, data: bytes) -> int:
+    """A file descriptor of an anonymous in-memory file holding ``data``, read from its start."""
+    descriptor = os.memfd_create(name)
+    os.write(descriptor, data)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return descriptor
+
+
+def _seccomp_program() -> bytes | None:
+    """The learner's seccomp filter as BPF for bubblewrap (exec allowed: bwrap loads it before it starts
+    Python), or None without libseccomp's bindings."""
+    try:
+        import pyseccomp
+
+        from . import syscalls
+
+        with tempfile.TemporaryFile() as program:
+            syscalls.build(pyseccomp, allow_exec=True).export_bpf(program)
+            program.seek(0)
+            return program.read()
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
 def _version(bwrap: str) -> tuple[int, ...]:
     """bwrap's version, e.g. (0, 8, 0) from "bubblewrap 0.8.0"; (0,) if it does not say."""
     try:
@@ -405,10 +435,20 @@ def _bubblewrap() -> Bubblewrap | None:
     bwrap = shutil.which("bwrap") if sys.platform.startswith("linux") else None
     if not bwrap:
         return None
-    sandbox = Bubblewrap(bwrap, _version(bwrap))
+    sandbox = Bubblewrap(bwrap, _version(bwrap), _seccomp_program())
     command = sandbox.command(["-I", "-S", "-c", "pass"], [])
     command[command.index("--") + 2:] = ["-I", "-S", "-c", "pass"]
-    return sandbox if _probe(command, env={"PATH": os.defpath}) else None
+    if not _probe(command, env={"PATH": os.defpath}):
+        return None
+    if sandbox.seccomp:  # a kernel or bwrap that cannot take the filter: the sandbox still holds without it
+        program = _memory_file("seccomp", sandbox.seccomp)
+        try:
+            command[command.index("--"):command.index("--")] = ["--seccomp", str(program)]
+            if not _probe(command, env={"PATH": os.defpath}, pass_fds=(program,)):
+                sandbox = Bubblewrap(bwrap, sandbox.version, None)
+        finally:
+            os.close(program)
+    return sandbox
 
 
 def _separate_user() -> SeparateUser | None:

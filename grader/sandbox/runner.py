@@ -268,13 +268,16 @@ class LearnerProcess:
         """End the run: every process it started is dead when this returns (or ``ended_cleanly`` is False),
         and no reader thread keeps the grader waiting."""
         self.ended_cleanly = self._run.finish()
-        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        for thread in self._threads:
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        # Without a sandbox, a process the learner's code detached may still hold the pipes open, and a pipe
+        # cannot be closed while its reader waits on it: such a reader is left behind (a daemon thread).
+        for thread, stream in zip(self._threads, (self._process.stdout, self._process.stderr)):
             thread.join(timeout=1)
+            if not thread.is_alive():
+                stream.close()
 
     def __enter__(self) -> LearnerProcess:
         return self
