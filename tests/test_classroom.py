@@ -112,7 +112,8 @@ def test_feedback_is_the_plain_report_the_learner_would_see(graded_class):
     assert f"In {MANIFEST.step(2).file}" in ben, "paths as the learner sees them from their own folder"
     cy = feedback(out, "cy")
     assert f"Step 3: {MANIFEST.step(3).title} (took too long)" in cy
-    assert f"after {float(TIME_LIMIT):g} seconds" in cy
+    assert f"{float(TIME_LIMIT):g} seconds of processor time" in cy
+    assert "ask your instructor about the time limit" in cy, "no advice a learner cannot follow"
     assert "ended the program itself" in feedback(out, "dee")
     assert f"Open steps/{MANIFEST.step(1).file}," in feedback(out, "gus")
 
