@@ -1,6 +1,6 @@
 """Time `python -m grader.classroom` on a class of correct submissions (copies of solutions/).
 
-    python benchmarks/class_throughput.py [--submissions 200] [--workers 2] [--no-bonus]
+    python benchmarks/class_throughput.py [--submissions 200] [--workers 2] [--no-bonus] [--sandbox KIND]
 
 (in the kit's environment, e.g. .nox/tests/bin/python). Prints the total wall time, workers' start-up
 included, and the throughput in submissions per second. The bar: 10 submissions/s on 2 cores. It also prints
@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-bonus", action="store_true", help="leave the bonus steps' files as their starters")
+    parser.add_argument("--sandbox", choices=("auto", "bubblewrap", "separate-user", "none"), default="auto",
+                        help="the confinement to grade in (GRADER_SANDBOX; none grades with --unconfined)")
     args = parser.parse_args()
     unstarted = bonus_steps() if args.no_bonus else []
     with tempfile.TemporaryDirectory() as folder:
@@ -46,9 +48,13 @@ def main() -> None:
                 shutil.copyfile(step.starter, learner / step.file)
         before = os.times()
         started = time.perf_counter()
+        unconfined = ["--unconfined"] if args.sandbox == "none" else []
         done = subprocess.run([sys.executable, "-m", "grader.classroom", str(submissions), "--out", str(out),
-                               "--workers", str(args.workers)], cwd=KIT, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                               "--workers", str(args.workers), *unconfined], cwd=KIT, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "GRADER_SANDBOX": args.sandbox})
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"grade-class failed: {done.stderr.strip()}")
         seconds = time.perf_counter() - started
         after = os.times()
         cpu = after.children_user + after.children_system - before.children_user - before.children_system
@@ -56,7 +62,9 @@ def main() -> None:
             rows = list(csv.DictReader(file))
     full_marks = sum(row["status"] == "graded" and float(row["total"]) >= float(row["max_total"]) for row in rows)
     what = " (bonus steps not started)" if args.no_bonus else ""
-    print(f"{args.submissions} submissions{what} on {args.workers} workers: {seconds:.2f} s wall time, "
+    kinds = sorted({row.get("confinement", "?") for row in rows})
+    print(f"{args.submissions} submissions{what} on {args.workers} workers, sandbox {', '.join(kinds)}: "
+          f"{seconds:.2f} s wall time, "
           f"{args.submissions / seconds:.1f} submissions/s (exit code {done.returncode}, "
           f"{full_marks}/{len(rows)} with full marks)")
     print(f"CPU time: {cpu:.1f} s, {1000 * cpu / args.submissions:.0f} ms per submission "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import options
+from .manifest import KIT_DIR
 
 
 def _parser() -> options.Parser:
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         sandbox = confinement.current()
+        if sandbox.kind == confinement.SEPARATE_USER:
+            confinement.must_be_closed([KIT_DIR, target])
     except confinement.SandboxUnavailable as error:
         raise options.UsageError(str(error)) from None
 

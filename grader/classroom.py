@@ -66,7 +66,8 @@ def grader_modified(submission: Path) -> bool:
 
 def learner_folders(submissions: Path, out: Path) -> list[Path]:
     try:
-        folders = [path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith(".")
+        folders = [path for path in submissions.iterdir() if path.is_dir() and not path.is_symlink()
+                   and not path.name.startswith(".")
                    and path.name not in IGNORED_FOLDERS and path.resolve() != out.resolve()]
     except OSError as error:
         raise options.UsageError(f"cannot read {submissions}: {error.strerror or error}") from None
@@ -281,12 +282,10 @@ def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
     others may read, so then the kit, the submissions and the results must be closed to others."""
     try:
         sandbox = confinement.require(allow_unconfined)
+        if sandbox.kind == confinement.SEPARATE_USER:
+            confinement.must_be_closed(closed)
     except confinement.SandboxUnavailable as error:
         raise options.UsageError(str(error)) from None
-    if sandbox.kind == confinement.SEPARATE_USER:
-        for path in closed:
-            if path.exists() and path.stat().st_mode & 0o007:
-                raise options.UsageError(messages.sandbox_not_closed(path))
     return sandbox.kind
 
 

@@ -19,7 +19,7 @@ import pytest
 from . import messages
 from .failures import CheckFailed, RunProblem
 from .manifest import GRADER_DIR, Manifest, Step
-from .steprun import MISSING, NOT_STARTED, StepRun, start_runs
+from .steprun import LINKED, MISSING, NOT_STARTED, StepRun, start_runs
 from .text import printable
 
 CHECKS_DIR = GRADER_DIR / "checks"
@@ -168,6 +168,9 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     run = context.runs[number]
     step = run.step
     result = StepResult(step, run.display, PASSED, hint=step.hint, tips=list(run.tips))
+    if run.state == LINKED:
+        result.status, result.message = MISSING_STATUS, messages.linked_file(run.display)
+        return result
     if run.state == MISSING:
         result.status, result.message = MISSING_STATUS, messages.missing_file(run.display, step)
         return result

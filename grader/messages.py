@@ -465,6 +465,11 @@ def not_started(display: str) -> str:
             "lines with your code.")
 
 
+def linked_file(display: str) -> str:
+    return (f"{display} is a symbolic link, and the grader reads only real files: put the file itself there "
+            "(copy it, rather than link to it).")
+
+
 def missing_file(display: str, step) -> str:
     return (f"{display} is missing. Put it back: copy grader/starters/{step.file} to {display} (the "
             "starter as it was given to you).")
@@ -697,11 +702,13 @@ AUDIT_NOTHING_WRITTEN = ("handle_batch wrote no audit items at all, so there is 
 AUDIT_CHANGED_BY_REDELIVERY = ("After the same batch was delivered a second time, an item no longer holds what it "
                                "held after the first delivery: a redelivered record must leave its item as it was "
                                "(write the item whole with put_item, rather than adding to it).")
+def channel_garbled(display: str) -> str:
+    return (f"{display} wrote something the grader cannot read on the private line the grader uses to hear back "
+            "from your file, so nothing it sent can be trusted. Your own prints are not the cause: they go "
+            "elsewhere.")
+
+
 PROCESSES_NOT_ENDED = "the grader could not end every process your file started, so it cannot vouch for this run"
 UNCONFINED_NOTE = ("Note: graded without a sandbox (--unconfined): learner code ran with the grader's rights, so a "
                    "submission could have changed its own or others' results.")
 
-
-def sandbox_not_closed(path) -> str:
-    return (f"{path} can be read by other users, and without bubblewrap learner code runs as another user: close it "
-            f"with `chmod o= {path}`, or install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)")

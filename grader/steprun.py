@@ -14,7 +14,7 @@ from .manifest import Step
 from .sandbox import wire
 from .sandbox.runner import Ending, LearnerProcess
 
-MISSING, NOT_STARTED, STARTED = "missing", "not_started", "started"
+MISSING, LINKED, NOT_STARTED, STARTED = "missing", "linked", "not_started", "started"
 
 
 def _calls_key(function: str, argument_lists: list, lambda_context: bool) -> str:
@@ -68,7 +68,9 @@ class StepRun:
         self.forked = False
         # Where the learner's DynamoDB requests go, and where the grader reads their tables
         self.aws = LearnerAccount() if step.simulated_aws else None
-        if not file.is_file():
+        if file.is_symlink():  # never followed: it could point at a classmate's file, or at one only root may read
+            self.state = LINKED
+        elif not file.is_file():
             self.state = MISSING
         elif not grade_untouched and is_untouched(file, step.starter):
             self.state = NOT_STARTED
@@ -147,8 +149,16 @@ class StepRun:
         if name not in report["values"]:
             raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
         if name not in self._values:  # checks read and never change it: decode it once
-            self._values[name] = wire.decode(report["values"][name])
+            self._values[name] = self._decoded(report["values"][name])
         return self._values[name]
+
+    def _decoded(self, data):
+        """A value from the learner's process. The harness always sends valid ones: anything else was written
+        on the channel by the learner's code itself."""
+        try:
+            return wire.decode(data)
+        except wire.WireError:
+            raise RunProblem("error", messages.channel_garbled(self.display)) from None
 
     # --- calling the learner's function ---------------------------------------------------------
 
@@ -198,7 +208,7 @@ class StepRun:
                 return answers
             if kind == "call_done":
                 self.network.extend(event.get("network", []))
-                answers.append({"returned": wire.decode(event["returned"])})
+                answers.append({"returned": self._decoded(event["returned"])})
             elif kind == "exception":
                 self.network.extend(event.get("network", []))
                 answers.append({"exception": event, "text": self._exception_text(event, function)})
@@ -236,11 +246,11 @@ class StepRun:
             elif kind == "memory":
                 text = messages.too_much_memory(self.display, self.step.memory_limit)
             elif kind == "harness_fault":
-                detail = str(event.get("detail", "")).strip()
+                # Its details only on request: learner code could send this event too, and its words would
+                # then speak for the grader.
                 if os.environ.get("GRADER_DEBUG"):
-                    print(detail, file=sys.stderr)
-                text = messages.grader_fault("in the harness that runs your file: " + detail.splitlines()[-1][:300]
-                                             if detail else "in the harness that runs your file")
+                    print(str(event.get("detail", "")).strip(), file=sys.stderr)
+                text = messages.grader_fault("in the harness that runs your file")
             else:
                 text = messages.grader_fault(f"unexpected event {kind!r}")
         return RunProblem("error", messages.with_output(text, output))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import uuid
 
 import pytest
 
 from conftest import MANIFEST, run_cli
+from grader.sandbox import confinement
 from hostile_cases import CASES, TIME_LIMIT
+from learner_attacks import processes_carrying
 
 
 def grade_case(folder, case) -> tuple[dict, list[str]]:
@@ -47,14 +51,70 @@ def test_output_imitating_the_grader_does_not_pass_in_text_either(solutions_copy
     assert "0 / 1 steps" in done.stdout.splitlines()[-1]
 
 
-@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
-def test_processes_the_learner_started_do_not_outlive_the_grader(solutions_copy, tmp_path):
-    pid_file = tmp_path / "pid"
-    source = (solutions_copy / MANIFEST.step(2).file).read_text()
-    source += f"\nimport os, time\nif os.fork() == 0:\n    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n    time.sleep(3600)\n"
-    (solutions_copy / MANIFEST.step(2).file).write_text(source)
-    run_cli("--target", str(solutions_copy), "--step", "2")
-    pid = int(pid_file.read_text())
-    stat = f"/proc/{pid}/stat"
-    alive = os.path.exists(stat) and open(stat).read().split(")")[-1].split()[0] not in ("Z", "X")
-    assert not alive, f"the learner's forked process {pid} is still running"
+# How a learner's file starts a process that sleeps on, its command line carrying the token: in the file's own
+# process group; in a session of its own; and detached by fork, setsid, fork (the classic daemon).
+SLEEPER = "[sys.executable, '-c', 'import time; time.sleep(3600)', TOKEN]"
+STARTS = {
+    "fork": f"""
+if os.fork() == 0:
+    os.execv(sys.executable, {SLEEPER})
+""",
+    "new session": f"""
+subprocess.Popen({SLEEPER}, start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+""",
+    "double fork": f"""
+child = os.fork()
+if child == 0:
+    try:
+        os.setsid()
+        if os.fork() == 0:
+            os.execv(sys.executable, {SLEEPER})
+    finally:
+        os._exit(0)
+os.waitpid(child, 0)
+""",
+}
+# ... then it waits until the process shows in its own /proc, says so, and fails, so the grader quotes what it said.
+LINGERING = """
+import os, subprocess, sys, time
+TOKEN = {token!r}
+try:
+{start}
+except OSError as error:
+    print("could not start it:", error)
+else:
+    def running():
+        found = 0
+        for entry in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as cmdline:
+                    found += TOKEN.encode() in cmdline.read()
+            except OSError:
+                pass
+        return found
+    deadline = time.monotonic() + 20
+    while not running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print("started and running:", running())
+raise RuntimeError("done")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the host's /proc")
+@pytest.mark.parametrize("how", STARTS)
+def test_processes_the_learner_started_do_not_outlive_the_grader(solutions_copy, how):
+    """Whatever sandbox the grader chooses here, a process the learner's file started is gone once the grader has
+    answered: no process of the host carries the token the file gave it."""
+    if how != "fork" and confinement.current().kind == confinement.NONE:
+        pytest.skip("without a sandbox, a process that leaves its process group cannot be found (README)")
+    token = f"learner-survivor-{uuid.uuid4().hex}"
+    start = "\n".join("    " + line for line in STARTS[how].strip().splitlines())
+    path = solutions_copy / MANIFEST.step(2).file
+    path.write_text(path.read_text() + LINGERING.format(token=token, start=start))
+    done = run_cli("--target", str(solutions_copy), "--step", "2", "--format", "json", "--time-limit", "60")
+    message = json.loads(done.stdout)["steps"][0]["message"]
+    said = re.search(r"started and running: (\d+)|could not start it: .*", message)
+    assert said, f"the learner's file did not get to run: {message}"  # so the scan below means something
+    assert said.group(1) != "0", message  # if the sandbox let it start, it really ran
+    assert processes_carrying(token) == [], f"the process the learner's file started ({how}) is still running"

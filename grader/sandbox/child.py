@@ -26,6 +26,7 @@ NO_NETWORK = (
     "(and this exercise needs none)."
 )
 NO_INPUT = "input() was called, but the grader gives your program no keyboard input."
+FILE_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class _Channel:
@@ -109,6 +110,8 @@ def _apply_limits(memory_limit: int, max_processes) -> None:
         (getattr(resource, "RLIMIT_AS", None), memory_limit, memory_limit),
         # Counted per user: with a uid of the run's own (separate-user), a fork bomb stops here.
         (getattr(resource, "RLIMIT_NPROC", None) if max_processes else None, max_processes, max_processes),
+        # No file it writes (in its own folder, or /tmp) may grow past this: the disk is not its to fill.
+        (getattr(resource, "RLIMIT_FSIZE", None), FILE_SIZE_LIMIT, FILE_SIZE_LIMIT),
     ):
         if limit is None:
             continue

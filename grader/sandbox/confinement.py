@@ -25,6 +25,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -155,7 +156,7 @@ class Bubblewrap(Unconfined):
 
     def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
         inside = f"{SANDBOX_HOME}/{file.name}"
-        data = _memory_file("learner-file", file.read_bytes())
+        data = _memory_file("learner-file", read_regular(file))
         program = _memory_file("seccomp", self.seccomp) if self.seccomp else None
         info_read, info_write = os.pipe()
         passed = [fd for fd in (data, program, info_write) if fd is not None]
@@ -199,7 +200,7 @@ class SeparateUser(Unconfined):
                 os.chmod(harness / name, 0o644)
             home.mkdir(mode=0o700)
             os.chown(home, uid, uid)
-            shutil.copyfile(file, home / file.name)
+            (home / file.name).write_bytes(read_regular(file))
             os.chmod(home / file.name, 0o644)
             process = subprocess.Popen([sys.executable, *python_options, str(harness / "child.py")],
                                        cwd=home, env=confined_environment(str(home)), user=uid, group=uid,
@@ -321,8 +322,51 @@ class SeparateUserRun(Run):
             if time.monotonic() > deadline:
                 return False  # the slot stays taken: its uid is never handed to another run
             kill_every_process_of(self.uid)
+        remove_files_of(self.uid)  # before the uid is handed on: nothing of this run reaches the next
         self._slot.release()
         return ended
+
+
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may leave files
+
+
+def remove_files_of(uid: int) -> None:
+    """Delete what ``uid`` left in the folders every user may write to."""
+    for folder in SHARED_FOLDERS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def open_to_others(path: Path) -> bool:
+    """True when a user with no rights of its own can reach ``path`` and read or write it: every folder above
+    it lets others through, and it lets others in."""
+    try:
+        path = path.resolve()
+        return bool(path.stat().st_mode & 0o007) and all(folder.stat().st_mode & 0o001 for folder in path.parents)
+    except OSError:
+        return False
+
+
+def must_be_closed(paths: list[Path]) -> None:
+    """As a separate user, learner code can read whatever others may read: the kit and the learners' work
+    must be closed to others first (one line saying how, otherwise)."""
+    for path in paths:
+        if open_to_others(path):
+            raise SandboxUnavailable(
+                f"{path} can be read by other users, and without bubblewrap learner code runs as another user: "
+                f"close it with `chmod o= {path}`, or install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)")
 
 
 def processes_of(uid: int) -> list[int]:
@@ -396,6 +440,15 @@ def _probe(command: list[str], **options) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
+
+
+def read_regular(file: Path) -> bytes:
+    """The bytes of ``file``, which must be a regular file and not a link (the grader may be root)."""
+    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{file} is not a regular file")
+        return handle.read()
 
 
 def _memory_file(name: str, data: bytes) -> int:

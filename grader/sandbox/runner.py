@@ -210,7 +210,7 @@ class LearnerProcess:
                 break
             try:
                 event = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested past what the parser can follow
                 break
             if not isinstance(event, dict) or "event" not in event:
                 break

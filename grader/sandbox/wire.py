@@ -152,10 +152,12 @@ class WireError(ValueError):
     """Data on the channel is not a valid encoding."""
 
 
-def decode(data):
-    """Rebuild a value from ``encode``'s output using only exact built-in types."""
+def decode(data, _depth=0):
+    """Rebuild a value from ``encode``'s output using only exact built-in types (as deep as encode goes)."""
+    if _depth > MAX_DEPTH + 1:
+        raise WireError("nested too deeply")
     if not isinstance(data, dict) or len(data) != 1:
-        raise WireError(f"not an encoded value: {data!r:.80}")
+        raise WireError(f"not an encoded value: {type(data).__name__}")
     (tag, payload), = data.items()
     try:
         if tag == "none":
@@ -180,16 +182,17 @@ def decode(data):
             import datetime
 
             return datetime.datetime.fromisoformat(payload)
+        deeper = _depth + 1
         if tag == "list":
-            return [decode(item) for item in payload]
+            return [decode(item, deeper) for item in payload]
         if tag == "tuple":
-            return tuple(decode(item) for item in payload)
+            return tuple(decode(item, deeper) for item in payload)
         if tag == "set":
-            return {decode(item) for item in payload}
+            return {decode(item, deeper) for item in payload}
         if tag == "frozenset":
-            return frozenset(decode(item) for item in payload)
+            return frozenset(decode(item, deeper) for item in payload)
         if tag == "dict":
-            return {decode(key): decode(value) for key, value in payload}
+            return {decode(key, deeper): decode(value, deeper) for key, value in payload}
         if tag == "function":
             name, params = payload
             return FunctionInfo(str(name), list(params))
