@@ -66,8 +66,7 @@ def grader_modified(submission: Path) -> bool:
 
 def learner_folders(submissions: Path, out: Path) -> list[Path]:
     try:
-        folders = [path for path in submissions.iterdir() if path.is_dir() and not path.is_symlink()
-                   and not path.name.startswith(".")
+        folders = [path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith(".")
                    and path.name not in IGNORED_FOLDERS and path.resolve() != out.resolve()]
     except OSError as error:
         raise options.UsageError(f"cannot read {submissions}: {error.strerror or error}") from None
@@ -240,17 +239,24 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     try:
         with progress:
             bar = progress.add_task(messages.CLASS_PROGRESS, total=len(folders))
-            futures = {pool.schedule(grade_function, args=(folder.name, folder.resolve(), time_limit),
-                                     timeout=timeout): folder.name for folder in folders}
-            for future in as_completed(futures):
-                learner = futures[future]
-                row = _outcome(future, learner, timeout)
+
+            def record(learner: str, row: dict) -> None:
                 rows[learner] = row
-                (feedback_dir / f"{learner}.txt").write_text(row["feedback"], encoding="utf-8")
+                (feedback_dir / f"{learner}.txt").write_text(row["feedback"], encoding="utf-8", errors="replace")
                 if row.get("stderr"):
                     progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
                                            highlight=False)
                 progress.advance(bar)
+
+            # A learner folder that is a link is never followed (it could be a classmate's, or the kit's
+            # solutions/): its row says so.
+            for folder in folders:
+                if folder.is_symlink():
+                    record(folder.name, failed_row(folder.name, messages.class_linked_folder(folder.name)))
+            futures = {pool.schedule(grade_function, args=(folder.name, folder.resolve(), time_limit),
+                                     timeout=timeout): folder.name for folder in folders if not folder.is_symlink()}
+            for future in as_completed(futures):
+                record(futures[future], _outcome(future, futures[future], timeout))
     finally:
         pool.stop()
         pool.join()

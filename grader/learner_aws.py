@@ -24,6 +24,7 @@ SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.c
 MAX_REQUESTS = 2000
 MAX_BODY_BYTES = 1024 * 1024  # one request; DynamoDB's own limits are lower (an item is at most 400 KB)
 MAX_TOTAL_BYTES = 8 * 1024 * 1024  # all requests together; the audit trail needs a few KB
+MAX_EXPRESSION_CHARACTERS = 4096  # DynamoDB's own limit for any expression string
 # moto's default account, the grader's, is 123456789012. A run takes the lowest account no other run holds,
 # so the ARNs a learner may see read the same in every run.
 _accounts_in_use: set[int] = set()
@@ -35,6 +36,25 @@ def _take_account() -> int:
         number = next(n for n in itertools.count(200_000_000_001) if n not in _accounts_in_use)
         _accounts_in_use.add(number)
         return number
+
+
+def _longest_expression(body: bytes) -> int:
+    """The length of the longest "...Expression" string anywhere in a JSON request body (0 if none)."""
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        return 0
+    longest, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and key.endswith("Expression") and isinstance(item, str):
+                    longest = max(longest, len(item))
+                pending.append(item)
+        elif isinstance(value, list):
+            pending.extend(value)
+    return longest
 
 
 def _refusal(status: int, kind: str, message: str, *, as_json: bool = True) -> dict:
@@ -86,6 +106,8 @@ class LearnerAccount:
         self.bytes_received += len(body)
         if self.bytes_received > MAX_TOTAL_BYTES:
             return _refusal(400, "LimitExceededException", messages.aws_too_much_data(MAX_TOTAL_BYTES))
+        if _longest_expression(body) > MAX_EXPRESSION_CHARACTERS:  # moto's parser slows down with their square
+            return _refusal(400, "ValidationException", messages.AWS_EXPRESSION_TOO_LONG)
         try:
             status, answer_headers, answer_body = self._moto_answer(method, url, headers, body)
         except Exception as error:  # noqa: BLE001 - moto tripped on an odd request: the learner hears why

@@ -45,6 +45,8 @@ def network_used(display: str, targets: list[str]) -> str:
 
 # --- the simulated DynamoDB that a bonus handler's requests go to (grader/learner_aws.py) ------------
 
+AWS_EXPRESSION_TOO_LONG = ("Invalid expression: Expression size has exceeded the maximum allowed size (DynamoDB "
+                           "allows 4 KB for an expression).")
 AWS_REQUEST_GARBLED = "The grader could not read this AWS request, so its simulated DynamoDB did not run it."
 
 
@@ -73,8 +75,9 @@ def aws_simulator_failed(error: Exception) -> str:
 
 
 def forked(display: str) -> str:
-    return (f"{display} started a copy of itself with os.fork(). The grader stopped the copy; this exercise "
-            "needs no extra processes, so remove the fork.")
+    return (f"{display} tried to start another process or program (os.fork, subprocess, os.system). This exercise "
+            "needs none, and the grader does not allow it: remove it. To try your code, run your file yourself "
+            "with python.")
 
 
 def output_flood(display: str, output) -> str:
@@ -137,8 +140,8 @@ def timeout(display: str, limit: float, phase: str, function: str | None, thread
                 "than this exercise needs. Look for a loop that never ends (a while True without a break?), "
                 f"or a print() inside a long loop. If your code is just slow, {more_time}.")
     return (f"The grader stopped {what}: it was still running long after it should have finished, while "
-            "using little processor time, so it was waiting for something. Look for time.sleep(), input(), "
-            "or a lock or thread that never lets go.")
+            "using little processor time, so it was waiting for something. Look for time.sleep(), or a lock "
+            "or thread that never lets go.")
 
 
 def ended_early(display: str, ending, phase: str, function: str | None = None) -> str:
@@ -605,6 +608,11 @@ GRADESCOPE_CANNOT_GRADE = "the grader could not grade this submission: {error}"
 CLASS_PROGRESS = "Grading the class"
 CLASS_GRADER_MODIFIED = ("Note: this submission came with its own copy of the grader (grader/), and that copy differs "
                          "from the kit as published. These results come from your instructor's grader, not from it.")
+
+
+def class_linked_folder(name: str) -> str:
+    return (f"{name} is a symbolic link, not a folder, so it was not graded (it could point at another learner's "
+            "work); put the learner's own files there")
 
 
 def class_no_learners(folder) -> str:

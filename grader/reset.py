@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     if file.exists() and not args.yes and not _confirm(messages.reset_question(shown)):
         print(messages.reset_kept(shown, step.number))
         return options.EXIT_NOT_OK
+    if file.is_symlink():  # replace the link itself: writing through it would overwrite the file it points at
+        file.unlink()
     shutil.copyfile(step.starter, file)
     print(messages.reset_done(shown))
     return options.EXIT_OK

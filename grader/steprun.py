@@ -208,6 +208,7 @@ class StepRun:
                 return answers
             if kind == "call_done":
                 self.network.extend(event.get("network", []))
+                self.forked = self.forked or event.get("forked") is True
                 answers.append({"returned": self._decoded(event["returned"])})
             elif kind == "exception":
                 self.network.extend(event.get("network", []))
@@ -226,6 +227,8 @@ class StepRun:
         output = self._process.output
         if self._process.channel_overflow:
             return RunProblem("error", messages.with_output(messages.channel_flood(self.display), output))
+        if self._process.channel_garbled:
+            return RunProblem("error", messages.with_output(messages.channel_garbled(self.display), output))
         if isinstance(event, Ending):
             if event.kind in ("timeout", "cpu"):
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads,

@@ -30,6 +30,8 @@ def printable(text: str) -> str:
 
     A carriage return becomes a newline (``\\r\\n`` one newline), so text it would have overwritten stays
     visible. A string that does not end its sequence (an OSC without BEL or ST) loses only its introducer.
+    Lone surrogates (which no file or terminal can hold in UTF-8) become "?".
     """
+    text = text.encode("utf-8", "replace").decode("utf-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_CHARACTERS.sub("", _ESCAPE_SEQUENCES.sub("", text))

@@ -223,3 +223,18 @@ def test_feedback_left_by_an_earlier_run_for_learners_gone_since_is_removed(tmp_
     classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, show_progress=False)
     assert sorted(path.name for path in (out / classroom.FEEDBACK_SUBFOLDER).iterdir()) == ["ada.txt", "notes.md"]
     assert list(read_grades(out)) == ["ada"]
+
+
+def test_a_learner_folder_that_is_a_link_gets_a_row_that_says_so_and_is_never_followed(tmp_path):
+    submissions = tmp_path / "submissions"
+    copy_solutions(submissions / "ada")
+    (submissions / "mallory").symlink_to(submissions / "ada", target_is_directory=True)
+    out = tmp_path / "grades"
+    done = run_cli(str(submissions), "--out", str(out), "--workers", "1", module="grader.classroom")
+    assert done.returncode == 1, "a learner who could not be graded"
+    grades = read_grades(out)
+    assert grades["ada"]["status"] == "graded" and float(grades["ada"]["total"]) >= CORE_POINTS
+    assert grades["mallory"]["status"] == "error" and grades["mallory"]["total"] == ""
+    assert grades["mallory"]["message"] == messages.class_linked_folder("mallory")
+    assert "symbolic link" in feedback(out, "mallory")
+    assert "1 could not be graded" in done.stdout

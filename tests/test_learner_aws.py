@@ -127,3 +127,15 @@ def test_a_run_sends_a_bounded_amount_of_data(account):
     answer = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": {"ProductID": {"S": "P1"}}}))
     assert answer["status"] == 400
     assert "more than 8 MB to DynamoDB" in answer_body(answer)["message"]
+
+
+def test_an_expression_longer_than_dynamodb_allows_is_refused_before_moto_parses_it(account):
+    account.serve(request("CreateTable", AUDIT))
+    long_filter = " OR ".join(["ProductID = :a"] * 400)  # ~6,000 characters: moto's parser takes their square
+    answer = account.serve(request("Scan", {"TableName": "InventoryAudit", "FilterExpression": long_filter,
+                                            "ExpressionAttributeValues": {":a": {"S": "x"}}}))
+    assert answer["status"] == 400
+    assert "Expression size has exceeded" in answer_body(answer)["message"]
+    short = account.serve(request("Scan", {"TableName": "InventoryAudit", "FilterExpression": "ProductID = :a",
+                                           "ExpressionAttributeValues": {":a": {"S": "x"}}}))
+    assert short["status"] == 200

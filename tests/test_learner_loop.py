@@ -182,6 +182,20 @@ def test_reset_with_yes_asks_nothing_and_needs_no_git(kit_copy):
         assert (kit_copy / name).read_bytes() == (KIT / "grader" / "starters" / name).read_bytes()
 
 
+def test_reset_of_a_step_file_that_is_a_link_replaces_the_link_not_what_it_points_at(kit_copy):
+    work = (KIT / "solutions" / STEP1).read_text()
+    (kit_copy / STEP1).write_text(work)
+    (kit_copy / STEP2).unlink()
+    (kit_copy / STEP2).symlink_to(kit_copy / STEP1)
+    graded = run_cli("--target", str(kit_copy), "--step", "2")
+    assert "is a symbolic link" in graded.stdout
+    done = run_cli("2", "--yes", "--target", str(kit_copy), module="grader.reset")
+    assert done.returncode == 0
+    assert not (kit_copy / STEP2).is_symlink()
+    assert (kit_copy / STEP2).read_bytes() == (KIT / "grader" / "starters" / STEP2).read_bytes()
+    assert (kit_copy / STEP1).read_text() == work, "the file the link pointed at keeps the learner's work"
+
+
 def test_solution_stays_hidden_until_the_step_passes(kit_copy):
     done = run_cli("1", "--target", str(kit_copy), module="grader.solution")
     assert done.returncode == 1

@@ -296,6 +296,22 @@ def _forward_aws_requests(channel: "_Channel") -> None:
     BUILTIN_HANDLERS.append(("before-send", forward))
 
 
+PROCESS_EVENTS = {"os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen"}
+
+
+def _watch_for_new_processes() -> list:
+    """Every try of the learner's code to start another process or program, allowed or not: a sandbox refuses
+    them and a step that tried earns nothing, so the grade is the same in every sandbox and without one."""
+    tries: list = []
+
+    def hook(event, args):
+        if event in PROCESS_EVENTS:
+            tries.append(event)
+
+    sys.addaudithook(hook)
+    return tries
+
+
 def _wait_for_threads(channel: _Channel) -> None:
     """Like Python at exit, wait for the learner's non-daemon threads: a program with one that never
     ends never finishes, and the grader's time limit says so."""
@@ -314,7 +330,7 @@ def _module_report(namespace: dict, names: list, network: list) -> dict:
     return {"event": "module_done", "values": values, "defined": defined[:300], "network": network}
 
 
-def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, path: str) -> bool:
+def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, path: str, forks: list) -> bool:
     """Make each call and report it; False if the learner's code ended the process."""
     for index, call in enumerate(calls):
         function = namespace.get(call["function"])
@@ -332,7 +348,8 @@ def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, 
         except BaseException as error:  # noqa: BLE001 - anything the learner's function raises
             channel.send(dict(_describe_exception(error, "call", path), index=index, network=network))
             continue
-        channel.send({"event": "call_done", "index": index, "returned": wire.encode(returned), "network": network})
+        channel.send({"event": "call_done", "index": index, "returned": wire.encode(returned), "network": network,
+                      "forked": bool(forks)})
     return True
 
 
@@ -355,9 +372,7 @@ def main(channel: _Channel) -> None:
     namespace = {"__name__": "__main__", "__file__": path, "__builtins__": builtins, "__doc__": None}
     sys.argv = [path]
     sys.path[0:0] = [os.path.dirname(path)]
-    forks: list = []
-    if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_parent=lambda: forks.append(1))
+    forks = _watch_for_new_processes()
     _limit_cpu(request["time_limit"])
     try:
         exec(code, namespace)
@@ -379,7 +394,7 @@ def main(channel: _Channel) -> None:
         request = channel.receive()
         if not request:
             return
-        if not _make_calls(channel, namespace, request["calls"], network, filename):
+        if not _make_calls(channel, namespace, request["calls"], network, filename, forks):
             return
         channel.send({"event": "calls_done"})
 

@@ -543,8 +543,9 @@ def require(allow_unconfined: bool) -> Unconfined:
     """For instructors: the confinement, or a one-line refusal to grade unconfined unless they asked for it."""
     sandbox = current()
     if sandbox.kind == NONE and not allow_unconfined:
+        why = (f"{VARIABLE}=none asks for no sandbox: unset it (bubblewrap is used where it works), or" if os.environ.get(VARIABLE, "").strip().lower()
+               == NONE else "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), run as root, or")
         raise SandboxUnavailable(
             "refusing to grade without a sandbox: learner code could change grades or read other learners' "
-            "work. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), run as root, or pass "
-            "--unconfined to grade anyway")
+            f"work. {why} pass --unconfined (for Gradescope: build the zip with --unconfined) to grade anyway")
     return sandbox

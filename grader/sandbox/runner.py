@@ -70,6 +70,38 @@ def wall_ceiling(cpu_limit: float) -> float:
     return 3 * cpu_limit + 10 if confinement.IS_POSIX else cpu_limit
 
 
+# The events the harness sends, with the fields the grader reads and their types. Learner code can write on
+# the channel too: whatever does not fit is garbage, never a reason for the grader to trip.
+STRINGS = "list of strings"
+EVENT_FIELDS = {
+    "module_done": {"values": dict, "defined": STRINGS, "network": STRINGS},
+    "waiting_for_threads": {"names": STRINGS},
+    "call_done": {"index": int, "network": STRINGS},
+    "calls_done": {},
+    "exception": {"phase": str, "type": str, "message": str, "traceback": str},
+    "exit": {"phase": str, "code": str},
+    "memory": {"phase": str},
+    "syntax_error": {"type": str, "message": str, "formatted": str},
+    "not_utf8": {"line": int},
+    "harness_fault": {},
+    "aws_request": {},
+}
+
+
+def well_formed(event: dict) -> bool:
+    fields = EVENT_FIELDS.get(event["event"])
+    if fields is None:
+        return False
+    for name, kind in fields.items():
+        value = event.get(name)
+        if kind is STRINGS:
+            if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+                return False
+        elif type(value) is not kind:
+            return False
+    return all(isinstance(item, str) for item in event.get("network", []))
+
+
 class Budget:
     """The learner's code gets ``time_limit`` seconds in all, across the module run and later calls.
 
@@ -108,6 +140,10 @@ class LearnerProcess:
         self.ended_cleanly = True  # False once ending every process of the run could not be proven
         self.budget = Budget(wall_ceiling(time_limit))
         self._stopped = False  # the grader itself ended the run (so a SIGKILL is not the processor limit)
+        # Held while an AWS request is answered. Once the run is stopped no request is answered any more: lines
+        # left in the pipe must not reach an account that the run has given back.
+        self._serving = threading.Lock()
+        self.channel_garbled = False  # the learner's code wrote something on the channel the harness never sends
         self.sandbox = sandbox or confinement.current()
         self._run = self.sandbox.start(
             file, PYTHON_OPTIONS, {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE})
@@ -214,10 +250,18 @@ class LearnerProcess:
                 break
             if not isinstance(event, dict) or "event" not in event:
                 break
+            if not well_formed(event):
+                self.channel_garbled = True
+                self.stop()
+                break
             if event["event"] == "aws_request" and self._serve_aws is not None:
                 # Answered here, not by the checks: the learner's code waits for it mid-call (and kept by
                 # the learner's account only within its own caps).
-                self.send({"aws_response": self._serve_aws(event)})
+                with self._serving:
+                    answer = None if self._stopped else self._serve_aws(event)
+                if answer is None:
+                    break
+                self.send({"aws_response": answer})
                 continue
             # What is kept for the checks is bounded: so many events, so many bytes in all.
             lines, received = lines + 1, received + len(line)
@@ -261,7 +305,8 @@ class LearnerProcess:
 
     def stop(self) -> None:
         """Kill the learner's process and everything it started."""
-        self._stopped = True
+        with self._serving:  # an answer being made is finished; no other is started
+            self._stopped = True
         self._run.kill()
 
     def close(self) -> None:
