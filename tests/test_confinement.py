@@ -86,52 +86,21 @@ def bubblewrap_sandbox() -> Sandbox:
     return sandbox
 
 
-def _project_dependencies() -> list[str]:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: tomli is one of the kit's dependencies there
-        import tomli as tomllib
-    return tomllib.loads((KIT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-
-
 @pytest.fixture(scope="session")
-def separate_user_sandbox():
-    """The kit's dependencies in a venv other users can run (the learner's uid runs the grader's Python)."""
-    if os.geteuid() != 0:
-        pytest.skip("the separate-user sandbox needs root")
-    uv = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
-    if uv is None:
-        pytest.skip("cannot build a Python other users can run: uv is not installed")
-    base = "/usr/bin/python3"
-    if not os.access(base, os.X_OK):
-        pytest.skip(f"cannot build a Python other users can run: there is no {base}")
-    folder = Path(tempfile.mkdtemp(prefix="kit-python-"))
+def separate_user_sandbox(open_python):
+    """The grader in a Python other users can run (conftest's open_python), from a copy of the kit closed to
+    others, as Gradescope's source/ is."""
+    purelib = subprocess.run([open_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    closed = Path(tempfile.mkdtemp(prefix="closed-kit-"))  # mode 700
     try:
-        folder.chmod(0o755)
-        venv = folder / "venv"
-        for command in ([uv, "venv", "-q", "--python", base, str(venv)],
-                        [uv, "pip", "install", "-q", "--offline", "--python", str(venv / "bin" / "python"),
-                         *_project_dependencies()]):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-            if done.returncode:
-                last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-                pytest.skip(f"cannot build a Python other users can run ({' '.join(command[:3])}): {last}")
-        python = str(venv / "bin" / "python")
-        as_nobody = subprocess.run([python, "-c", "pass"], user=NOBODY, group=NOBODY, extra_groups=[], cwd="/",
-                                   env={}, capture_output=True, text=True, timeout=60)
-        if as_nobody.returncode:
-            pytest.skip(f"the Python built in {folder} cannot be run by other users: {as_nobody.stderr.strip()}")
-        purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-        closed = folder / "closed"
-        closed.mkdir(mode=0o700)
         kit = closed / "kit"
         for part in ("grader", "solutions", "steps"):
             shutil.copytree(KIT / part, kit / part, ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copyfile(KIT / "pyproject.toml", kit / "pyproject.toml")
-        yield Sandbox(SEPARATE_USER, python, purelib, kit, 0o700)
+        yield Sandbox(SEPARATE_USER, open_python, purelib, kit, 0o700)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(closed, ignore_errors=True)
 
 
 @pytest.fixture(params=[BUBBLEWRAP, SEPARATE_USER])

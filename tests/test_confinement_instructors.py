@@ -424,36 +424,6 @@ def _works(sandbox: Sandbox) -> subprocess.CompletedProcess:
                           text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
 
 
-def _dependencies() -> list[str]:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: tomli is one of the kit's dependencies there
-        import tomli as tomllib
-    return tomllib.loads((KIT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-
-
-@pytest.fixture(scope="module")
-def open_python():
-    """The kit's dependencies in a venv that other users can run, built offline from uv's cache."""
-    if os.geteuid() != 0:
-        pytest.skip("a separate user needs root")
-    uv = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
-    if uv is None or not os.access("/usr/bin/python3", os.X_OK):
-        pytest.skip("cannot build a Python other users can run: no uv or no /usr/bin/python3")
-    folder = open_folder("kit-python-")
-    try:
-        venv = folder / "venv"
-        for command in ([uv, "venv", "-q", "--python", "/usr/bin/python3", str(venv)],
-                        [uv, "pip", "install", "-q", "--offline", "--python", str(venv / "bin" / "python"),
-                         *_dependencies()]):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-            if done.returncode:
-                pytest.skip(f"cannot build a Python other users can run: {done.stderr.strip()[-300:]}")
-        yield str(venv / "bin" / "python")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.fixture(scope="module", params=[BUBBLEWRAP, SEPARATE_USER])
 def sandbox(request) -> Sandbox:
     python = sys.executable if request.param == BUBBLEWRAP else request.getfixturevalue("open_python")
