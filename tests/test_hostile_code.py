@@ -118,3 +118,22 @@ def test_processes_the_learner_started_do_not_outlive_the_grader(solutions_copy,
     assert said, f"the learner's file did not get to run: {message}"  # so the scan below means something
     assert said.group(1) != "0", message  # if the sandbox let it start, it really ran
     assert processes_carrying(token) == [], f"the process the learner's file started ({how}) is still running"
+
+
+# Without a sandbox (a learner's own macOS or Windows machine, or an instructor's --unconfined) the grader's
+# own protections still hold for these: a time limit, exits, forks, input, floods, the network, cheating values.
+UNCONFINED_CASES = ("loop_in_process_event", "sys_exit_0_in_process_event", "os_exit_0_at_import", "fork", "input",
+                    "megabytes_of_output", "socket_connection", "eq_always_true")
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.name in UNCONFINED_CASES],
+                         ids=lambda case: case.name)
+def test_hostile_learner_code_without_a_sandbox(case, solutions_copy, monkeypatch):
+    if case.posix_only and os.name != "posix":
+        pytest.skip("this safeguard needs POSIX")
+    monkeypatch.setenv("GRADER_SANDBOX", "none")
+    entry, others = grade_case(solutions_copy, case)
+    assert others == ["passed"] * (len(MANIFEST.steps) - 1), "the other steps keep their results"
+    assert entry["status"] == case.status, entry["message"]
+    for words in case.words:
+        assert any(choice in entry["message"] for choice in words.split("|")), words
