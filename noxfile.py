@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nox
 
+nox.needs_version = ">=2026.10.20"  # the oldest nox the kit's tests have passed with (README, Versions)
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["grade"]  # `nox` alone grades
@@ -99,6 +100,13 @@ def tests(session: nox.Session) -> None:
     """The kit's own tests (README's test command; CI runs it)."""
     install_once(session, *DEPENDENCIES, *nox.project.dependency_groups(PYPROJECT, "test"))
     session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)
+
+
+@nox.session(python=None, default=False)
+def lint(session: nox.Session) -> None:
+    """Maintainers: ruff over the kit's own code (learners' files left out; the rules are in pyproject.toml)."""
+    install_once(session, "ruff>=0.17.6")
+    session.run("ruff", "check", *session.posargs)
 
 
 @nox.session(venv_backend="none", default=False)
