@@ -47,6 +47,7 @@ class StepResult:
     checks: list[CheckOutcome] = field(default_factory=list)
     more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
     violation: bool = False  # the code used the network, forked or flooded the output: no credit
+    output: str = ""  # the last lines the learner's code printed, when the step does not pass
 
     @property
     def passed(self) -> bool:
@@ -159,6 +160,7 @@ def _printable(result: StepResult) -> StepResult:
     result.file, result.message = printable(result.file), printable(result.message)
     result.hint, result.more_hint = printable(result.hint), printable(result.more_hint)
     result.tips = [printable(tip) for tip in result.tips]
+    result.output = printable(result.output)
     for outcome in result.checks:
         outcome.text = printable(_failure_text(outcome.error))
     return result
@@ -186,7 +188,7 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
     if violation and not (failures and isinstance(failures[0].error, RunProblem)):
-        result.status, result.message, result.violation = ERROR, violation, True
+        result.status, result.message, result.violation = ERROR, messages.with_output(violation, run.output), True
     elif not result.checks:
         result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
     elif failures:
@@ -195,13 +197,16 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
             # A later step's file can break an earlier step's part: the hint of that part helps most.
             origin = context.manifest.step(first.first_step)
             result.hint, result.more_hint = origin.hint, origin.more_hints.get(first.check, "")
-            result.status, result.message = FAILED, first.error.text
+            # The learner's own prints help most here: a debugging print() shows what their code saw.
+            result.status, result.message = FAILED, messages.with_output(first.error.text, run.output)
         elif isinstance(first.error, RunProblem):
             result.status, result.message = first.error.status, first.error.text
         else:
             if os.environ.get("GRADER_DEBUG"):  # as for every fault of the grader: details on request
                 traceback.print_exception(type(first.error), first.error, first.error.__traceback__)
             result.status, result.message = ERROR, messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
+    if not result.passed and run.output is not None:
+        result.output = messages.last_lines(run.output)
     return result
 
 

@@ -176,11 +176,15 @@ def grader_fault(detail: str) -> str:
             "and include this message (GRADER_DEBUG=1 shows the details).")
 
 
+def last_lines(output, count: int = 10) -> str:
+    """The last lines the learner's code printed ("" when it printed nothing)."""
+    return "\n".join(output.text.rstrip().splitlines()[-count:]) if output.text.strip() else ""
+
+
 def with_output(text: str, output) -> str:
-    if not output.text.strip():
+    if output is None or not output.text.strip() or "Your code printed" in text:
         return text
-    tail = output.text.rstrip().splitlines()[-10:]
-    lines = [text, "Your code printed (last lines):", _indent("\n".join(tail))]
+    lines = [text, "Your code printed (last lines):", _indent(last_lines(output))]
     if output.truncated:
         lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
                      "first 64 KB and the last 8 KB)")

@@ -52,6 +52,7 @@ def as_json(results: list[StepResult], grader_modified: bool = False, **facts) -
             "score": result.score,
             "max_score": result.max_score,
             "bonus": result.step.bonus,
+            "output": result.output,
         }
         for result in results
     ]

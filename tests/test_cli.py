@@ -54,7 +54,8 @@ def test_json_holds_only_the_document_with_every_field(solutions_copy):
     assert (document["score"], document["max_score"]) == (3 + MANIFEST.step(5).points, 4)
     assert document["grader_modified"] is False
     for entry, step in zip(document["steps"], MANIFEST.steps):
-        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score", "bonus"}
+        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score", "bonus",
+                              "output"}
         assert (entry["step"], entry["title"], entry["hint"]) == (step.number, step.title, step.hint)
     assert [entry["status"] for entry in document["steps"]] == ["passed", "error", "passed", "passed", "passed"]
     assert done.returncode == 1

@@ -46,9 +46,14 @@ def test_output_imitating_the_grader_does_not_pass_in_text_either(solutions_copy
     case = next(c for c in CASES if c.name == "output_imitating_the_grader")
     (solutions_copy / MANIFEST.step(3).file).write_text(case.source, encoding="utf-8")
     done = run_cli("--target", str(solutions_copy), "--step", "3")
-    assert done.stdout.splitlines()[0].startswith("✗ Step 3")
-    assert "(passed)" not in done.stdout
-    assert "0 / 1 steps" in done.stdout.splitlines()[-1]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("✗ Step 3")
+    # What it printed is shown, as every failing step's output is, but only indented inside its own block:
+    # no line of the report starts as a result line would.
+    printed = lines.index("    Your code printed (last lines):")
+    assert all(not line.lstrip().startswith("✓") or line.startswith("      ") for line in lines[printed:])
+    assert not any(line.startswith(("✓", "  ✓", "    ✓")) for line in lines)
+    assert "0 / 1 steps" in lines[-1]
 
 
 # How a learner's file starts a process that sleeps on, its command line carrying the token: in the file's own

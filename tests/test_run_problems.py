@@ -118,3 +118,14 @@ def test_a_fault_of_the_harness_is_reported_as_the_graders_own(solutions_copy):
     assert problem.value.text.startswith("The grader itself went wrong (in the harness that runs your file)")
     assert "TypeError" not in problem.value.text
     assert "This is not your fault" in problem.value.text
+
+
+def test_a_wrong_answer_shows_what_the_learners_own_prints_said(solutions_copy):
+    source = solution(solutions_copy, 3).replace(
+        "def process_event(record):\n", "def process_event(record):\n    print('DEBUG', record['eventName'])\n", 1
+    ).replace("return (product_id, stock)", "return (product_id, str(stock))")
+    entry, document = grade_with(solutions_copy, 3, source)
+    assert entry["status"] == "failed"
+    assert "Your code printed (last lines):" in entry["message"] and "DEBUG INSERT" in entry["message"]
+    assert "DEBUG INSERT" in entry["output"], "and in a field of its own, for programs"
+    assert all(step["output"] == "" for step in document["steps"] if step["status"] == "passed")
