@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
         print(messages.UNCONFINED_NOTE, file=sys.stderr)
     rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed)
+    print(messages.sandbox_in_use(confinement.current().words), file=sys.stderr)
     ungraded = sum(row["status"] != GRADED for row in rows)
     print(messages.class_done(len(rows), ungraded, sum(row["grader_modified"] for row in rows), out))
     return options.EXIT_OK if not ungraded else options.EXIT_NOT_OK

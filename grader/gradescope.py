@@ -373,6 +373,7 @@ def run(root: Path, allow_unconfined: bool = False, seed: int | None = None) -> 
     print(document["output"])
     for test in document["tests"]:
         print(f"{test['name']}: {test['status']} ({test['score']:g} / {test['max_score']:g})")
+    print(messages.sandbox_in_use(confinement.current().words))
     print(f"Wrote {results_path}")
     return options.EXIT_OK
 

@@ -720,6 +720,10 @@ def channel_garbled(display: str) -> str:
             "elsewhere.")
 
 
+def sandbox_in_use(words: str) -> str:
+    return f"Learner code ran in: {words}."
+
+
 PROCESSES_NOT_ENDED = "the grader could not end every process your file started, so it cannot vouch for this run"
 UNCONFINED_NOTE = ("Note: graded without a sandbox (--unconfined): learner code ran with the grader's rights, so a "
                    "submission could have changed its own or others' results.")

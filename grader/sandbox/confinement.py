@@ -104,6 +104,7 @@ class Unconfined:
         return Run(process, str(file), workdir)
 
     def request(self) -> dict:
+        """What the harness is asked to do itself, on top of the sandbox."""
         return {}
 
 
@@ -173,9 +174,6 @@ class Bubblewrap(Unconfined):
             for fd in passed:
                 os.close(fd)
         return BubblewrapRun(process, inside, info_read)
-
-    def request(self) -> dict:
-        return {}
 
 
 class SeparateUser(Unconfined):
