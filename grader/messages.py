@@ -136,9 +136,9 @@ def timeout(display: str, limit: float, phase: str, function: str | None, thread
         return (f"The grader stopped {what}: your code started a thread ({', '.join(threads)}) that never "
                 "ended, so the program could never finish. This exercise needs no threads.")
     if processor:
-        return (f"The grader stopped {what} after it had used {limit:g} seconds of processor time, far more "
-                "than this exercise needs. Look for a loop that never ends (a while True without a break?), "
-                f"or a print() inside a long loop. If your code is just slow, {more_time}.")
+        return (f"The grader stopped {what} after it had used {limit:g} second{'' if limit == 1 else 's'} of "
+                "processor time, far more than this exercise needs. Look for a loop that never ends (a while True "
+                f"without a break?), or a print() inside a long loop. If your code is just slow, {more_time}.")
     return (f"The grader stopped {what}: it was still running long after it should have finished, while "
             "using little processor time, so it was waiting for something. Look for time.sleep(), or a lock "
             "or thread that never lets go.")
