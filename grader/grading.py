@@ -46,7 +46,7 @@ class StepResult:
     tips: list[str] = field(default_factory=list)
     checks: list[CheckOutcome] = field(default_factory=list)
     more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
-    violation: bool = False  # the code used the network, forked or flooded the output: no credit
+    violation: bool = False  # used the network, started a process (or flooded its output, if so set): no credit
     output: str = ""  # the last lines the learner's code printed, when the step does not pass
 
     @property

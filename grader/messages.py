@@ -81,8 +81,8 @@ def forked(display: str) -> str:
 
 
 def output_flood(display: str, output) -> str:
-    return (f"{display} printed {output.total_bytes:,} bytes, far more than anyone can read (output truncated: "
-            "the grader keeps the first 64 KB). Look for a print() inside a loop, and remove it.")
+    return (f"{display} printed {output.total_bytes:,} bytes, far more than anyone can read, and in this course "
+            "that costs the step its points. Look for a print() inside a loop, and remove it.")
 
 
 def output_truncated(display: str, output) -> str:

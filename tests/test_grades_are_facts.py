@@ -93,3 +93,20 @@ def test_a_handler_that_crashes_on_every_batch_earns_nothing_for_what_it_did_not
     assert entry["status"] == "failed"
     # Only the checks of the table's shape and the handler's signature can pass: what it writes cannot.
     assert entry["score"] <= 0.5, entry
+
+
+def test_an_instructor_can_make_a_flood_of_output_cost_the_step(solutions_copy, tmp_path):
+    from grader.grading import grade
+    from grader.manifest import MANIFEST_PATH, load_manifest
+
+    text = MANIFEST_PATH.read_text(encoding="utf-8").replace("penalize_output_flood = false",
+                                                             "penalize_output_flood = true")
+    (tmp_path / "manifest.toml").write_text(text, encoding="utf-8")
+    strict = load_manifest(tmp_path / "manifest.toml")
+    step2 = solutions_copy / MANIFEST.step(2).file
+    step2.write_text(step2.read_text(encoding="utf-8") + "\nprint('x' * 200_000)\n", encoding="utf-8")
+    (result,) = grade(strict, solutions_copy, [2])
+    assert result.status == "error" and result.score == 0
+    assert "costs the step its points" in result.message and "output truncated" in result.message
+    (lenient,) = grade(MANIFEST, solutions_copy, [2])
+    assert lenient.passed and any("output truncated" in tip for tip in lenient.tips)
