@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,14 @@ class ManifestError(Exception):
     """The manifest cannot be used; the message says why in one line."""
 
 
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
 @dataclass(frozen=True)
 class Step:
+    slug: str  # the step's stable name; its number and file name come from its position in the manifest
     number: int
     title: str
-    file: str
     names: tuple[str, ...]
     hint: str
     time_limit: float
@@ -36,6 +40,16 @@ class Step:
     penalize_output_flood: bool = False  # output past the cap costs the step its points (opt-in)
     # check name (the test function's name without "test_") -> a more specific hint
     more_hints: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def file(self) -> str:
+        """The learner's file: step3_process_event.py for the third step, slug process-event."""
+        return f"step{self.number}_{self.identifier}.py"
+
+    @property
+    def identifier(self) -> str:
+        """The slug as a Python name (the step's folder under grader/steps/)."""
+        return self.slug.replace("-", "_")
 
     @property
     def starter(self) -> Path:
@@ -55,11 +69,26 @@ class Manifest:
         """The steps every learner does (not the bonus ones)."""
         return [step for step in self.steps if not step.bonus]
 
+    @property
+    def count(self) -> int:
+        """How many steps every learner does (the bonus ones not counted)."""
+        return len(self.core)
+
     def step(self, number: int) -> Step:
         for step in self.steps:
             if step.number == number:
                 return step
         raise KeyError(number)
+
+    def by_slug(self, slug: str) -> Step:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        raise KeyError(slug)
+
+    def find(self, name: str) -> Step:
+        """A step by its number ("3") or its slug ("process-event"); KeyError if there is none."""
+        return self.step(int(name)) if name.isdigit() else self.by_slug(name)
 
     def names_up_to(self, number: int) -> list[str]:
         """The learner's variables that steps 1..number define, in order."""
@@ -93,7 +122,14 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     steps = []
     for index, raw in enumerate(raw_steps, start=1):
         where = f"{path.name}, step entry {index}"
-        number = _require(raw, "number", int, where)
+        for retired in ("number", "file"):
+            if retired in raw:
+                raise ManifestError(f"{where}: remove '{retired}': a step's number and file name come from its "
+                                    "position in the manifest and its slug")
+        slug = _require(raw, "slug", str, where)
+        if not SLUG_PATTERN.fullmatch(slug):
+            raise ManifestError(f"{where}: the slug {slug!r} must be lowercase words joined by hyphens, "
+                                "like process-event")
         names = _require(raw, "names", list, where)
         if not all(isinstance(name, str) and name.isidentifier() for name in names):
             raise ManifestError(f"{where}: 'names' must list Python variable names")
@@ -108,9 +144,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
             raise ManifestError(f"{where}: 'time_limit' must be a positive number of seconds")
         steps.append(
             Step(
-                number=number,
+                slug=slug,
+                number=index,
                 title=_require(raw, "title", str, where),
-                file=_require(raw, "file", str, where),
                 names=tuple(names),
                 hint=_require(raw, "hint", str, where),
                 time_limit=float(time_limit),
@@ -122,10 +158,11 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 penalize_output_flood=raw.get("penalize_output_flood", default_flood) is True,
             )
         )
-    numbers = [step.number for step in steps]
     bonus = [step.bonus for step in steps]
     if bonus != sorted(bonus):
         raise ManifestError(f"{path.name}: bonus steps must come after all the other steps")
-    if numbers != list(range(1, len(steps) + 1)):
-        raise ManifestError(f"{path.name}: steps must be numbered 1, 2, 3, ... in order, found {numbers}")
+    slugs = [step.slug for step in steps]
+    repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    if repeated:
+        raise ManifestError(f"{path.name}: each step needs a slug of its own; {', '.join(repeated)} is used twice")
     return Manifest(tuple(steps))

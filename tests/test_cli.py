@@ -97,8 +97,18 @@ def test_a_broken_manifest_gives_one_line(tmp_path, monkeypatch):
     from grader import manifest as manifest_module
 
     broken = tmp_path / "manifest.toml"
-    broken.write_text("[[steps]]\nnumber = 'one'\n")
-    with pytest.raises(manifest_module.ManifestError, match="'number' must be a int"):
+    broken.write_text("[[steps]]\nslug = 1\n")
+    with pytest.raises(manifest_module.ManifestError, match="'slug' must be a str"):
+        manifest_module.load_manifest(broken)
+    broken.write_text("[[steps]]\nslug = 'Process Event'\n")
+    with pytest.raises(manifest_module.ManifestError, match="lowercase words joined by hyphens"):
+        manifest_module.load_manifest(broken)
+    broken.write_text("[[steps]]\nnumber = 3\nslug = 'a'\n")
+    with pytest.raises(manifest_module.ManifestError, match="remove 'number'"):
+        manifest_module.load_manifest(broken)
+    entry = "[[steps]]\nslug = 'a'\ntitle = 't'\nhint = 'h'\nnames = []\n"
+    broken.write_text(entry * 2)
+    with pytest.raises(manifest_module.ManifestError, match="a is used twice"):
         manifest_module.load_manifest(broken)
     broken.write_text("this is not toml")
     with pytest.raises(manifest_module.ManifestError, match="cannot be read"):
