@@ -45,7 +45,7 @@ def main() -> None:
         for number in range(args.submissions):
             learner = shutil.copytree(KIT / "solutions", submissions / f"learner{number:04d}")
             for step in unstarted:
-                shutil.copyfile(step.starter, learner / step.file)
+                (learner / step.file).write_text(step.starter_text(), encoding="utf-8")
         before = os.times()
         started = time.perf_counter()
         unconfined = ["--unconfined"] if args.sandbox == "none" else []

@@ -29,5 +29,5 @@ class RunProblem(Exception):
 
     def __init__(self, status: str, text: str):
         super().__init__(text)
-        self.status = status  # "error" or "timeout"
+        self.status = status  # Status.ERROR or Status.TIMEOUT
         self.text = text

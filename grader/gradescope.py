@@ -26,6 +26,7 @@ from pathlib import Path
 from . import messages, options
 from .manifest import GRADER_DIR, KIT_DIR, Manifest
 from .sandbox import confinement
+from .status import Status
 from .text import printable
 
 if sys.version_info >= (3, 11):
@@ -257,11 +258,10 @@ def modified_graders(graders: list[Path], config: dict) -> list[Path]:
 
 
 def step_output(result) -> str:
-    from .grading import MISSING_STATUS
 
     if result.passed:
         return "\n".join([messages.GRADESCOPE_PASSED, *result.tips])
-    if result.status == MISSING_STATUS:
+    if result.status == Status.MISSING:
         return messages.gradescope_missing(result.step.file)
     return f"{result.message}\n\n{messages.HINT_LABEL} {result.hint}"
 

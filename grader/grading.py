@@ -1,12 +1,19 @@
-"""Grading a folder of step files: run the pytest checks in grader/checks/ and sum them up per step.
+"""Grading a folder of step files: run each step's checks (grader/steps/<step>/checks.py) with pytest and sum
+them up per step.
 
-Each check is a pytest test, parametrized over the steps it applies to (a step's checks also run on
-every later step's file, since the steps are cumulative). A plugin object collects every outcome; a
-step's status comes from its first failing check, in the order the checks are written.
+The grading contract lives in one pytest plugin, GradingContext, handed to pytest.main:
+- a checks module says whose checks it holds with a marker, ``pytestmark = pytest.mark.step("process-event")``;
+- each check is a test function taking ``run``, parametrized over the files it applies to: its own step's and
+  every later step's, since the steps are cumulative;
+- a check fails by raising CheckFailed (the learner's answer is wrong) or RunProblem (their code did not run);
+  anything else is the grader's own fault;
+- a check's docstring is the more specific hint a learner sees when that check fails twice;
+- a step's status comes from its first failing check, in the order the checks are written.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import traceback
 from contextlib import redirect_stdout
@@ -18,13 +25,12 @@ import pytest
 
 from . import messages
 from .failures import CheckFailed, RunProblem
-from .manifest import GRADER_DIR, Manifest, Step
-from .steprun import LINKED, MISSING, NOT_STARTED, StepRun, start_runs
+from .manifest import STEPS_DIR, Manifest, Step
+from .status import Status
+from .steprun import LINKED, MISSING, NOT_STARTED, STARTED, StepRun, start_runs
 from .text import printable
 
-CHECKS_DIR = GRADER_DIR / "checks"
-PASSED, FAILED, ERROR, TIMEOUT, NOT_STARTED_STATUS, MISSING_STATUS = (
-    "passed", "failed", "error", "timeout", "not_started", "missing")
+CHECKS_FILE = "checks.py"  # in each step's folder
 
 
 @dataclass
@@ -34,13 +40,24 @@ class CheckOutcome:
     first_step: int  # the step whose checks module holds this check (for the hint)
     error: BaseException | None = None
     text: str = ""  # the error in words, printable (grade() fills it in)
+    hint: str = ""  # the check's docstring: the more specific hint for when it fails
+
+
+@dataclass
+class Detail:
+    """A failed check's parts, for reports that show them apart (the screen colours expected and found)."""
+
+    where: str
+    expected: str | None
+    found: str | None
+    explanation: str
 
 
 @dataclass
 class StepResult:
     step: Step
     file: str
-    status: str
+    status: Status
     message: str = ""
     hint: str = ""
     tips: list[str] = field(default_factory=list)
@@ -48,10 +65,12 @@ class StepResult:
     more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
     violation: bool = False  # used the network, started a process (or flooded its output, if so set): no credit
     output: str = ""  # the last lines the learner's code printed, when the step does not pass
+    detail: Detail | None = None  # the first failed check's parts, when a check found the answer wrong
+    printed: str = ""  # what the learner's code printed, under its heading, as the message ends with it
 
     @property
     def passed(self) -> bool:
-        return self.status == PASSED
+        return self.status == Status.PASSED
 
     @property
     def max_score(self) -> float:
@@ -79,9 +98,14 @@ class StepResult:
         return next((outcome for outcome in self.checks if outcome.error is not None), None)
 
 
+def check_hint(function) -> str:
+    """A check's more specific hint: its docstring, as one paragraph."""
+    return " ".join((inspect.getdoc(function) or "").split())
+
+
 class GradingContext:
-    """A pytest plugin: it holds the runs the checks take (grader/checks/conftest.py finds it among the
-    plugins) and collects the outcome of every check."""
+    """The pytest plugin that is the grading contract (see the module's docstring): it gives each check the
+    runs it applies to, orders the checks, and collects the outcome of every one."""
 
     def __init__(self, manifest: Manifest, runs: dict[int, StepRun]):
         self.manifest = manifest
@@ -92,7 +116,42 @@ class GradingContext:
         for run in self.runs.values():
             run.close()
 
+    def step_of(self, node) -> Step:
+        """The step whose checks ``node`` (a check, or its definition) belongs to, from its module's marker."""
+        marker = node.get_closest_marker("step")
+        slug = marker.args[0] if marker is not None and marker.args else None
+        try:
+            return self.manifest.by_slug(slug)
+        except KeyError:
+            raise pytest.UsageError(f"{node.nodeid}: its module needs pytestmark = pytest.mark.step(SLUG), naming "
+                                    f"a step of grader/manifest.toml (found {slug!r})") from None
+
     # --- pytest hooks ---------------------------------------------------------------------------
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "step(slug): the step whose checks a module holds; they run on that "
+                                           "step's file and on every later step's")
+        config.addinivalue_line("markers", "dynamodb: asks the simulated DynamoDB; runs after every check of the "
+                                           "answer's shape")
+
+    def pytest_generate_tests(self, metafunc):
+        if "run" in metafunc.fixturenames:
+            first = self.step_of(metafunc.definition)
+            runs = [run for number, run in self.runs.items() if number >= first.number and run.state == STARTED]
+            metafunc.parametrize("run", runs, ids=[f"step{run.step.number}" for run in runs])
+
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=_order)
+
+    def pytest_runtest_setup(self, item):
+        # The bonus step's learner process has the most to do: as soon as its file has run, send it all of
+        # it, so that it works while the grader checks the other steps.
+        from .steps import answers  # with boto3 and moto: imported once the checks run, not before
+
+        for run in self.runs.values():
+            if run.step.simulated_aws and "prefetched" not in run.memo and run.module_has_run():
+                run.memo["prefetched"] = True
+                answers.prefetch(run)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -104,7 +163,18 @@ class GradingContext:
         if call.when == "call" or (report.failed and call.when == "setup"):
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
             check = item.originalname.removeprefix("test_")
-            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, check, item.module.FIRST_STEP, error))
+            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, check, self.step_of(item).number,
+                                              error, hint=check_hint(item.function)))
+
+
+def _order(item) -> tuple[bool, bool]:
+    run = item.callspec.params.get("run") if hasattr(item, "callspec") else None
+    # A step whose learner process starts a moto of its own is ready last: check it last, so the grader
+    # works on the other steps meanwhile instead of waiting for it.
+    slow = isinstance(run, StepRun) and run.step.simulated_aws
+    # For each step, every check of the answer's shape first, then what DynamoDB makes of it: a step-2
+    # file with StreamEnabled "True" hears about StreamEnabled, not a botocore type error.
+    return slow, item.get_closest_marker("dynamodb") is not None
 
 
 UNUSED_PYTEST_PLUGINS = (
@@ -114,11 +184,12 @@ UNUSED_PYTEST_PLUGINS = (
 )
 
 
-def _pytest_arguments() -> list[str]:
+def _pytest_arguments(manifest: Manifest) -> list[str]:
     return [
-        str(CHECKS_DIR),
-        "-c", str(CHECKS_DIR / "pytest.ini"),
-        "--rootdir", str(CHECKS_DIR),
+        # Each step's checks, in the manifest's order: that order is the order of a file's failures.
+        *[str(step.folder / CHECKS_FILE) for step in manifest.steps],
+        "-c", str(STEPS_DIR / "pytest.ini"),
+        "--rootdir", str(STEPS_DIR),
         # --tb=no: a failing check is its message, and formatting pytest tracebacks costs ~30 ms each.
         # --assert=plain: the checks raise their own failures, so no assert rewriting at import.
         "-q", "--tb=no", "--assert=plain",
@@ -133,7 +204,7 @@ def run_checks(context: GradingContext) -> None:
     captured = StringIO()
     try:
         with redirect_stdout(captured):
-            code = pytest.main(_pytest_arguments(), plugins=[context])
+            code = pytest.main(_pytest_arguments(context.manifest), plugins=[context])
     finally:
         context.close()
         if previous is None:
@@ -160,7 +231,11 @@ def _printable(result: StepResult) -> StepResult:
     result.file, result.message = printable(result.file), printable(result.message)
     result.hint, result.more_hint = printable(result.hint), printable(result.more_hint)
     result.tips = [printable(tip) for tip in result.tips]
-    result.output = printable(result.output)
+    result.output, result.printed = printable(result.output), printable(result.printed)
+    if result.detail is not None:
+        detail = result.detail
+        result.detail = Detail(printable(detail.where), None if detail.expected is None else printable(detail.expected),
+                               None if detail.found is None else printable(detail.found), printable(detail.explanation))
     for outcome in result.checks:
         outcome.text = printable(_failure_text(outcome.error))
     return result
@@ -169,18 +244,18 @@ def _printable(result: StepResult) -> StepResult:
 def _result_for(context: GradingContext, number: int) -> StepResult:
     run = context.runs[number]
     step = run.step
-    result = StepResult(step, run.display, PASSED, hint=step.hint, tips=list(run.tips))
+    result = StepResult(step, run.display, Status.PASSED, hint=step.hint, tips=list(run.tips))
     if run.state == LINKED:
-        result.status, result.message = MISSING_STATUS, messages.linked_file(run.display)
+        result.status, result.message = Status.MISSING, messages.linked_file(run.display)
         return result
     if run.state == MISSING:
-        result.status, result.message = MISSING_STATUS, messages.missing_file(run.display, step)
+        result.status, result.message = Status.MISSING, messages.missing_file(run.display, step)
         return result
     if run.state == NOT_STARTED:
-        result.status, result.message = NOT_STARTED_STATUS, messages.not_started(run.display)
+        result.status, result.message = Status.NOT_STARTED, messages.not_started(run.display)
         return result
     if not run.processes_ended:  # something of the learner's may still be running: no verdict on this run
-        result.status, result.message = ERROR, messages.grader_fault(messages.PROCESSES_NOT_ENDED)
+        result.status, result.message = Status.ERROR, messages.grader_fault(messages.PROCESSES_NOT_ENDED)
         return result
     if run.output is not None and run.output.truncated and not step.penalize_output_flood:
         result.tips.append(messages.output_truncated(run.display, run.output))
@@ -188,23 +263,27 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
     if violation and not (failures and isinstance(failures[0].error, RunProblem)):
-        result.status, result.message, result.violation = ERROR, messages.with_output(violation, run.output), True
+        result.status, result.message, result.violation = Status.ERROR, messages.with_output(violation, run.output), True
     elif not result.checks:
-        result.status, result.message = ERROR, messages.grader_fault("no check ran for this step")
+        result.status, result.message = Status.ERROR, messages.grader_fault("no check ran for this step")
     elif failures:
         first = failures[0]
         if isinstance(first.error, CheckFailed):
             # A later step's file can break an earlier step's part: the hint of that part helps most.
-            origin = context.manifest.step(first.first_step)
-            result.hint, result.more_hint = origin.hint, origin.more_hints.get(first.check, "")
+            result.hint, result.more_hint = context.manifest.step(first.first_step).hint, first.hint
+            error = first.error
+            result.detail = Detail(error.where, error.expected, error.found, error.explanation)
             # The learner's own prints help most here: a debugging print() shows what their code saw.
-            result.status, result.message = FAILED, messages.with_output(first.error.text, run.output)
+            result.printed = messages.printed_block(run.output)
+            result.status = Status.FAILED
+            result.message = f"{error.text}\n{result.printed}" if result.printed else error.text
         elif isinstance(first.error, RunProblem):
-            result.status, result.message = first.error.status, first.error.text
+            result.status, result.message = Status(first.error.status), first.error.text
         else:
             if os.environ.get("GRADER_DEBUG"):  # as for every fault of the grader: details on request
                 traceback.print_exception(type(first.error), first.error, first.error.__traceback__)
-            result.status, result.message = ERROR, messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
+            result.status = Status.ERROR
+            result.message = messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
     if not result.passed and run.output is not None:
         result.output = messages.last_lines(run.output)
     return result

@@ -19,7 +19,8 @@ import tempfile
 from pathlib import Path
 
 from . import messages
-from .grading import FAILED, StepResult
+from .grading import StepResult
+from .status import Status
 
 READ_LIMIT = 1 << 20  # bytes; the state is a few hundred
 # O_NONBLOCK: opening a FIFO does not wait for a writer. O_NOFOLLOW: a symlink is not followed, even one
@@ -106,7 +107,7 @@ def remember_failures(results: list[StepResult], path: Path | None) -> set[int]:
     again = set()
     for result in results:
         key = str(result.step.number)
-        failure = result.first_failure if result.status == FAILED else None
+        failure = result.first_failure if result.status == Status.FAILED else None
         if failure is None:
             state.pop(key, None)
             continue

@@ -1,8 +1,10 @@
 """`python -m grader.maintain` (`nox -s check`): prove the exercise and its graders agree.
 
-- the manifest loads, and each step has a starter in steps/ and grader/starters/, a solution, a title,
-  a hint, a checks module, and a starter with a TODO;
-- steps/ holds exactly the pristine starters (a maintainer edits grader/starters/ and copies);
+- the manifest loads, and each step has a folder grader/steps/<step>/ with its checks (marked with the
+  step's slug, each with a docstring: its more specific hint) and a starter with a TODO, a solution, a
+  title and a hint;
+- steps/ holds exactly the starters as `nox -s sync` writes them, and each solution starts with its
+  step's heading;
 - grader/integrity.txt records the grader as it is;
 - every solution passes every step up to its own, graded as a learner's folder would be;
 - every untouched starter fails its own step.
@@ -12,62 +14,90 @@ from __future__ import annotations
 
 import argparse
 import ast
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from . import integrity
-from .grading import CHECKS_DIR, grade
-from .manifest import KIT_DIR, ManifestError, load_manifest
-from .steprun import normalized_text
+from .grading import CHECKS_FILE, grade
+from .manifest import KIT_DIR, STEPS_DIR, ManifestError, Step, load_manifest
+from .steprun import normalized, normalized_text
 
 
-def checks_by_step() -> dict[int, list[str]]:
-    """Each checks module's FIRST_STEP -> the names of its checks (test functions without "test_"),
-    read from the source so that nothing is imported."""
-    checks = {}
-    for path in sorted(CHECKS_DIR.glob("test_step*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        first_step = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
-                          and [getattr(t, "id", None) for t in node.targets] == ["FIRST_STEP"])
-        checks[first_step] = [node.name.removeprefix("test_") for node in tree.body
-                              if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
-    return checks
+def _marked_step(tree: ast.Module) -> str | None:
+    """The slug in a module's ``pytestmark = pytest.mark.step("slug")``, read without importing it."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["pytestmark"]:
+            call = node.value
+            if (isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "step" and call.args
+                    and isinstance(call.args[0], ast.Constant)):
+                return call.args[0].value
+    return None
+
+
+def checks_of(step: Step) -> dict[str, str]:
+    """A step's checks (test functions' names without "test_") -> their docstrings, read from the source."""
+    tree = ast.parse((step.folder / CHECKS_FILE).read_text(encoding="utf-8"))
+    return {node.name.removeprefix("test_"): ast.get_docstring(node) or "" for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def more_hints(step: Step) -> dict[str, str]:
+    """A step's checks -> the more specific hints a learner sees for them (their docstrings, as one paragraph)."""
+    return {check: " ".join(doc.split()) for check, doc in checks_of(step).items()}
+
+
+def _step_problems(step: Step, kit: Path) -> list[str]:
+    name = f"step {step.number} ({step.slug})"
+    folder = f"grader/steps/{step.identifier}"
+    checks = step.folder / CHECKS_FILE
+    if not checks.is_file():
+        return [f"{name}: {folder}/{CHECKS_FILE} is missing"]
+    problems = []
+    marked = _marked_step(ast.parse(checks.read_text(encoding="utf-8")))
+    if marked != step.slug:
+        problems.append(f'{name}: {folder}/{CHECKS_FILE} must say pytestmark = pytest.mark.step("{step.slug}") '
+                        f"(found {marked!r})")
+    found = checks_of(step)
+    if not found:
+        problems.append(f"{name}: {folder}/{CHECKS_FILE} has no check (a test_... function taking run)")
+    for check, doc in found.items():
+        if not doc.strip():
+            problems.append(f"{name}: the check {check} has no docstring, the hint a learner sees when it fails")
+    if not step.title.strip() or not step.hint.strip():
+        problems.append(f"{name}: the manifest needs a title and a hint")
+    if not step.starter.is_file():
+        return problems + [f"{name}: {folder}/starter.py is missing"]
+    starter = normalized(step.starter_text())
+    if "# TODO" not in starter:
+        problems.append(f"{name}: the starter has no '# TODO' marking what to do")
+    if normalized_text(kit / "steps" / step.file) != starter:
+        problems.append(f"{name}: steps/{step.file} differs from {folder}/starter.py (write it with nox -s sync)")
+    solution = normalized_text(kit / "solutions" / step.file)
+    if solution is None:
+        problems.append(f"{name}: solutions/{step.file} is missing")
+    else:
+        if solution == starter:
+            problems.append(f"{name}: the solution is the same as the starter")
+        if solution.split("\n", 1)[0] != step.heading:
+            problems.append(f"{name}: solutions/{step.file} must start with its heading (write it with nox -s sync)")
+    return problems
 
 
 def file_problems(manifest, kit: Path) -> list[str]:
-    problems = []
-    checks = checks_by_step()
-    listed = {step.file for step in manifest.steps}
-    for step in manifest.steps:
-        if step.number not in checks:
-            problems.append(f"step {step.number}: no checks module in grader/checks has FIRST_STEP = {step.number}")
-        for check in set(checks.get(step.number, [])) - set(step.more_hints):
-            problems.append(f"step {step.number}: the check {check} has no hint in [steps.more_hints]")
-        for check in set(step.more_hints) - set(checks.get(step.number, [])):
-            problems.append(f"step {step.number}: [steps.more_hints] names {check}, which is not a check of this step")
-        for folder in (kit / "steps", kit / "solutions", kit / "grader" / "starters"):
-            if not (folder / step.file).is_file():
-                problems.append(f"step {step.number}: {folder.relative_to(kit) / step.file} is missing")
-        if not step.title.strip() or not step.hint.strip():
-            problems.append(f"step {step.number}: the manifest needs a title and a hint")
-        starter = normalized_text(step.starter)
-        if starter is not None:
-            if "# TODO" not in starter:
-                problems.append(f"step {step.number}: the starter has no '# TODO' marking what to do")
-            if normalized_text(kit / "steps" / step.file) != starter:
-                problems.append(f"step {step.number}: steps/{step.file} differs from grader/starters/{step.file} "
-                                "(edit grader/starters/ and copy it over)")
-            if normalized_text(kit / "solutions" / step.file) == starter:
-                problems.append(f"step {step.number}: the solution is the same as the starter")
+    problems = [problem for step in manifest.steps for problem in _step_problems(step, kit)]
     if integrity.is_modified():
         problems.append("grader/integrity.txt does not match grader/: after changing the grader, record it with "
                         "python -m grader.integrity --record")
-    for folder in ("steps", "solutions", "grader/starters"):
+    listed = {step.file for step in manifest.steps}
+    for folder in ("steps", "solutions"):
         for path in sorted((kit / folder).glob("*.py")):
             if path.name not in listed:
                 problems.append(f"{folder}/{path.name} is not a step listed in grader/manifest.toml")
+    folders = {step.identifier for step in manifest.steps}
+    for path in sorted(STEPS_DIR.glob(f"*/{CHECKS_FILE}")):
+        if path.parent.name not in folders:
+            problems.append(f"grader/steps/{path.parent.name}/ is not a step listed in grader/manifest.toml")
     return problems
 
 
@@ -79,7 +109,7 @@ def grading_problems(manifest, kit: Path) -> list[str]:
                             f"({result.status}):\n{result.message}")
     with tempfile.TemporaryDirectory() as folder:
         for step in manifest.steps:
-            shutil.copy(step.starter, Path(folder) / step.file)
+            (Path(folder) / step.file).write_text(step.starter_text(), encoding="utf-8")
         for result in grade(manifest, Path(folder), manifest.numbers, grade_untouched=True):
             if result.passed:
                 problems.append(f"the untouched starter {result.step.file} passes step {result.step.number}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -15,7 +15,7 @@ else:  # pragma: no cover - Python 3.10
 GRADER_DIR = Path(__file__).resolve().parent
 KIT_DIR = GRADER_DIR.parent
 MANIFEST_PATH = GRADER_DIR / "manifest.toml"
-STARTERS_DIR = GRADER_DIR / "starters"
+STEPS_DIR = GRADER_DIR / "steps"  # one folder per step: its checks, their words, its starter
 
 
 class ManifestError(Exception):
@@ -38,8 +38,7 @@ class Step:
     bonus: bool = False  # optional: shown apart, and not needed for "all steps pass"
     simulated_aws: bool = False  # the learner's code calls DynamoDB: give its process a moto of its own
     penalize_output_flood: bool = False  # output past the cap costs the step its points (opt-in)
-    # check name (the test function's name without "test_") -> a more specific hint
-    more_hints: dict[str, str] = field(default_factory=dict, compare=False)
+    count: int = 0  # how many core steps the exercise has (for the heading "Step 3 of 4")
 
     @property
     def file(self) -> str:
@@ -52,8 +51,24 @@ class Step:
         return self.slug.replace("-", "_")
 
     @property
+    def folder(self) -> Path:
+        return STEPS_DIR / self.identifier
+
+    @property
     def starter(self) -> Path:
-        return STARTERS_DIR / self.file
+        """The pristine starter without its heading line (the heading holds the step's number)."""
+        return self.folder / "starter.py"
+
+    @property
+    def heading(self) -> str:
+        """The first line of the learner's file, which tells where the step stands."""
+        if self.bonus:
+            return f"# Bonus step {self.number} (optional). Check your work with: nox -s grade -- {self.number}"
+        return f"# Step {self.number} of {self.count}. Check your work with: nox -s grade -- {self.number}"
+
+    def starter_text(self) -> str:
+        """The learner's file as the kit ships it: the heading, then the pristine starter."""
+        return self.heading + "\n" + self.starter.read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
             if retired in raw:
                 raise ManifestError(f"{where}: remove '{retired}': a step's number and file name come from its "
                                     "position in the manifest and its slug")
+        if "more_hints" in raw:
+            raise ManifestError(f"{where}: move [steps.more_hints] into the checks: a check's docstring is its "
+                                "more specific hint")
         slug = _require(raw, "slug", str, where)
         if not SLUG_PATTERN.fullmatch(slug):
             raise ManifestError(f"{where}: the slug {slug!r} must be lowercase words joined by hyphens, "
@@ -133,9 +151,6 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         names = _require(raw, "names", list, where)
         if not all(isinstance(name, str) and name.isidentifier() for name in names):
             raise ManifestError(f"{where}: 'names' must list Python variable names")
-        more_hints = raw.get("more_hints", {})
-        if not isinstance(more_hints, dict) or not all(isinstance(v, str) for v in more_hints.values()):
-            raise ManifestError(f"{where}: [steps.more_hints] must map check names to hint strings")
         points = raw.get("points", default_points)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise ManifestError(f"{where}: 'points' must be a number of points, 0 or more")
@@ -151,7 +166,6 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 hint=_require(raw, "hint", str, where),
                 time_limit=float(time_limit),
                 memory_limit=int(raw.get("memory_limit", default_memory)),
-                more_hints=dict(more_hints),
                 points=float(points),
                 bonus=raw.get("bonus", False) is True,
                 simulated_aws=raw.get("simulated_aws", False) is True,
@@ -165,4 +179,5 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if repeated:
         raise ManifestError(f"{path.name}: each step needs a slug of its own; {', '.join(repeated)} is used twice")
-    return Manifest(tuple(steps))
+    count = sum(not step.bonus for step in steps)
+    return Manifest(tuple(replace(step, count=count) for step in steps))

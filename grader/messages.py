@@ -1,11 +1,12 @@
-"""Every sentence a learner reads, in one place. Plain words first; Python's own words second."""
+"""The sentences every step shares: runs, reports, hints, Gradescope and class grading. What a step's own checks
+say lives beside them, in grader/steps/<step>/words.py. Plain words first; Python's own words second."""
 
 from __future__ import annotations
 
-import decimal
 import difflib
 
-from .values import article, kind_of, show
+from .status import Status
+from .values import article
 
 # --- when the file could not run ------------------------------------------------------------------
 
@@ -181,14 +182,20 @@ def last_lines(output, count: int = 10) -> str:
     return "\n".join(output.text.rstrip().splitlines()[-count:]) if output.text.strip() else ""
 
 
-def with_output(text: str, output) -> str:
-    if output is None or not output.text.strip() or "Your code printed" in text:
-        return text
-    lines = [text, "Your code printed (last lines):", _indent(last_lines(output))]
+def printed_block(output) -> str:
+    """What the learner's code printed, under its heading ("" when it printed nothing)."""
+    if output is None or not output.text.strip():
+        return ""
+    lines = ["Your code printed (last lines):", _indent(last_lines(output))]
     if output.truncated:
         lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
                      "first 64 KB and the last 8 KB)")
     return "\n".join(lines)
+
+
+def with_output(text: str, output) -> str:
+    block = printed_block(output)
+    return text if not block or "Your code printed" in text else f"{text}\n{block}"
 
 
 def _indent(text: str, by: str = "  ") -> str:
@@ -206,264 +213,6 @@ def name_not_defined(name: str, defined: list[str]) -> str:
     return text
 
 
-def wrong_type(where: str, kind: type, value) -> str:
-    text = f"{where} must be a {kind.__name__}, but it is {kind_of(value)}."
-    if kind is dict and type(value).__name__ == "set":
-        text += " A set looks like a dict but has no 'key: value' pairs; check your colons."
-    if kind is list and isinstance(value, (tuple, dict)):
-        text += " DynamoDB expects a list here: put the entries in square brackets [ ... ]."
-    return text
-
-
-def missing_key(container: str, key: str, table: dict, unknown: list[str]) -> str:
-    """``unknown``: the keys of ``table`` that DynamoDB does not know (perhaps meant to be ``key``)."""
-    keys = [k for k in table if isinstance(k, str)]
-    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    text = f'{container} has no "{key}" key.'
-    if near:
-        return text + f' It has "{near[0]}": keys must be spelled exactly "{key}".'
-    if unknown:
-        return text + f' It has "{unknown[0]}", which DynamoDB does not know: write "{key}" instead.'
-    if key == "StreamSpecification":
-        loose = [k for k in ("StreamEnabled", "StreamViewType") if k in table]
-        if loose:
-            text += (f" {' and '.join(loose)} must go inside it: "
-                     '"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}.')
-        else:
-            text += " The stream settings must be inside products_table, not in a separate variable."
-    return text
-
-
-def wrong_text(found: str, expected: str) -> str:
-    if found.lower() == expected.lower():
-        return f'Names in DynamoDB are case-sensitive: write "{expected}", not "{found}".'
-    return f'The table must be named exactly "{expected}".'
-
-
-# --- step 1 -------------------------------------------------------------------------------------------
-
-KEYS_MUST_BE_STRINGS = "Every key of products_table must be a string, like \"TableName\"."
-
-
-def unknown_table_key(key: str, guess: str | None) -> str:
-    text = f'DynamoDB\'s CreateTable does not know a key "{key}", and would reject the table.'
-    return text + (f' Did you mean "{guess}"?' if guess else " Remove it.")
-
-
-def unknown_entry_field(field, fields) -> str:
-    return f"{show(field)} is not a field here; each entry has exactly {' and '.join(fields)}."
-
-
-def missing_entry_field(field: str) -> str:
-    return f'This entry has no "{field}".'
-
-
-def product_id_missing(key: str, near) -> str:
-    if near:
-        return (f'{key} names {show(near)}, but the attribute is "ProductID" (capital I and D); names are '
-                "case-sensitive.")
-    return f"{key} must name the primary key attribute, ProductID."
-
-
-def only_product_id(key: str, extra: list) -> str:
-    if key == "AttributeDefinitions" and extra:
-        return (f"Declare only key attributes in AttributeDefinitions: {show(extra)} is not part of the key "
-                "(DynamoDB rejects definitions it does not use). Items can still hold any other attributes, "
-                "like Stock, without declaring them.")
-    return f"{key} must hold exactly one entry, for ProductID: the table's key is ProductID alone."
-
-
-def wrong_key_type(key_type) -> str:
-    if isinstance(key_type, str) and key_type.upper() == "HASH":
-        return 'Key types are written in capitals: "HASH".'
-    if key_type == "RANGE":
-        return ('"RANGE" makes a sort key, but a table needs a partition key first: ProductID is the '
-                'partition key, KeyType "HASH".')
-    return 'A primary key of one attribute is a partition key, which DynamoDB calls "HASH".'
-
-
-def wrong_attribute_type(attribute_type) -> str:
-    if attribute_type == "N":
-        return 'ProductID is declared as a number ("N"), but product ids like "P123" are strings: use "S".'
-    if isinstance(attribute_type, str) and attribute_type.lower() in ("string", "str", "s"):
-        return 'Attribute types are one capital letter: "S" for string, "N" for number, "B" for binary.'
-    return 'Product ids like "P123" are strings, and DynamoDB\'s code for string is "S".'
-
-
-def value_not_allowed(value: str, allowed: list[str]) -> str:
-    text = f"DynamoDB does not allow {show(value)} here."
-    if value.upper().replace("-", "_") in allowed:
-        return text + f' These values are written in capitals: "{value.upper().replace("-", "_")}".'
-    if value.upper().replace("-", "_") == "ON_DEMAND":
-        return text + ' On-demand billing is called "PAY_PER_REQUEST" in the API.'
-    return text + f" It allows {', '.join(allowed)}."
-
-
-def create_table_rejected(error: str | None) -> str:
-    return ("The grader created your table in a simulated DynamoDB (moto), and DynamoDB rejected it:\n"
-            f"  {error}")
-
-
-TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE = (
-    "Tip: your code created the InventoryAudit table itself. A Lambda handler's table exists before the handler "
-    "runs (here the grader creates it from audit_table), so the create_table call can go.")
-
-TIP_BILLING = ("Tip: real DynamoDB also needs a billing mode; the grader supplied BillingMode=\"PAY_PER_REQUEST\" "
-               "for you. In real code, add \"BillingMode\": \"PAY_PER_REQUEST\" (or ProvisionedThroughput).")
-
-# --- step 2 -------------------------------------------------------------------------------------------
-
-
-def unknown_stream_key(key, keys) -> str:
-    return f"StreamSpecification holds only {' and '.join(keys)}; {show(key)} does not belong there."
-
-
-def stream_not_enabled(enabled) -> str:
-    if enabled == "(missing)":
-        return "StreamSpecification has no StreamEnabled. Add \"StreamEnabled\": True."
-    if isinstance(enabled, str):
-        return "StreamEnabled must be the boolean True, without quotes: \"True\" in quotes is a str."
-    if enabled is False:
-        return "With StreamEnabled False, DynamoDB captures no changes at all. Set it to True."
-    return f"StreamEnabled must be exactly True (a bool), not {kind_of(enabled)}."
-
-
-def wrong_view_type(view_type, valid) -> str:
-    what = {
-        "NEW_IMAGE": "NEW_IMAGE records carry only the item after the change",
-        "OLD_IMAGE": "OLD_IMAGE records carry only the item before the change",
-        "KEYS_ONLY": "KEYS_ONLY records carry only the key (ProductID), no stock at all",
-    }
-    if view_type in what:
-        return (f"{what[view_type]}. An audit of stock changes needs both the stock before and after each "
-                "change, so use NEW_AND_OLD_IMAGES.")
-    if view_type == "(missing)":
-        return "StreamSpecification has no StreamViewType. Add \"StreamViewType\": \"NEW_AND_OLD_IMAGES\"."
-    return f"{show(view_type)} is not a stream view type. DynamoDB knows {', '.join(valid)}; use NEW_AND_OLD_IMAGES."
-
-
-ARN_NOT_A_STRING = "stream_arn must be a string: put the ARN in quotes."
-
-
-def arn_differs(found: str, expected: str, index: int) -> str:
-    return (f"stream_arn must be exactly the ARN given in the instructions. The first difference is at "
-            f"character {index + 1}: {show(found[index:index + 12])} where the ARN has "
-            f"{show(expected[index:index + 12])}. Copy and paste it from the instructions.")
-
-
-NO_STREAM_ON_TABLE = ("The simulated DynamoDB created your table without a stream (no LatestStreamArn). Check that "
-                      "StreamSpecification is inside products_table with StreamEnabled True.")
-
-# --- step 3 -------------------------------------------------------------------------------------------
-
-def not_a_function(name: str, signature: str) -> str:
-    return f"{name} must be a function, written with def {name}({signature}): ..."
-
-
-ONE_RECORD_PARAMETER = ("process_event must take exactly one parameter, named record: the stream record it "
-                        "processes.")
-NO_RECORDS_FOR_PROCESS_EVENT = ("The grader could not test process_event: it needs stream records from your "
-                                "table, and products_table does not give a table with a NEW_AND_OLD_IMAGES stream. "
-                                "Fix products_table first.")
-
-
-def record_situation(change, record: dict) -> str:
-    image = record.get("dynamodb", {}).get("NewImage")
-    shape = " shaped as AWS Lambda delivers it" if "eventSourceARN" in record else ""
-    article = "an" if change.event_name[0] in "AEIOU" else "a"
-    return (f"The grader called process_event(record) with {article} {change.event_name} record{shape} from your "
-            f"table's stream, whose record[\"dynamodb\"][\"NewImage\"] is {show(image, 200)}.")
-
-
-def call_raised(situation: str, text: str) -> str:
-    return f"{situation}\nIt raised an error instead of returning.\n{text}"
-
-
-def not_a_tuple(situation: str, returned) -> str:
-    text = f"{situation}\nIt must return a tuple (product_id, stock), but it returned {kind_of(returned)}."
-    if returned is None:
-        text += " Did you forget the return statement?"
-    elif isinstance(returned, (list, dict)):
-        text += " Write return (product_id, stock), with round brackets."
-    return text
-
-
-def tuple_length(situation: str, length: int) -> str:
-    return f"{situation}\nIt must return a tuple of two items, (product_id, stock), but it returned {length}."
-
-
-def product_id_type(situation: str, value) -> str:
-    text = f"{situation}\nThe product id must be a str, but it is {kind_of(value)}."
-    if isinstance(value, dict):
-        text += ' Take the string out of {"S": ...}: record["dynamodb"]["NewImage"]["ProductID"]["S"].'
-    return text
-
-
-def stock_type(situation: str, value) -> str:
-    text = f"{situation}\nThe stock must be an int, but it is {kind_of(value)}."
-    if isinstance(value, str):
-        text += ' DynamoDB sends numbers as strings, like {"N": "50"}: convert with int(...).'
-    elif isinstance(value, decimal.Decimal):
-        text += " A Decimal equals an int in comparisons but is not one: convert with int(...)."
-    elif isinstance(value, bool):
-        text += " True and False are not stock levels."
-    elif isinstance(value, float):
-        text += ' Convert the "N" string with int(...), not float(...): stock is a whole number.'
-    elif isinstance(value, dict):
-        text += ' Take the string out of {"N": ...} and convert it: int(...["Stock"]["N"]).'
-    return text
-
-
-OLD_IMAGE_READ = ("That is the stock before the change (OldImage). process_event must read NewImage, the item "
-                  "after the change.")
-PRECISION_LOST = ("The number changed on its way: converting through float loses digits of large numbers. Use "
-                  "int(...) on the string directly.")
-HARD_CODED_RETURN = ("It looks like process_event returns fixed values. It must read them from the record it is "
-                     "given, whatever the product.")
-
-
-def wrong_values(situation: str, hint: str | None) -> str:
-    text = f"{situation}\nIt must return that item's ProductID and Stock."
-    return f"{text}\n{hint}" if hint else text
-
-
-# --- step 4 -------------------------------------------------------------------------------------------
-
-def missing_level(path: str, key: str, value: dict) -> str:
-    keys = [k for k in value if isinstance(k, str)]
-    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    text = (f'{path} has no "{key}" key. A DynamoDB stream record nests the item as '
-            'record["dynamodb"]["NewImage"].')
-    return text + (f' You wrote "{near[0]}"; spell it exactly "{key}".' if near else "")
-
-
-def level_not_a_dict(path: str) -> str:
-    return f"{path} must be a dict in DynamoDB's stream format."
-
-
-def wrong_attribute(name: str, expected: dict, found) -> str:
-    if found == "(missing)":
-        return f"NewImage has no {name} attribute."
-    if isinstance(found, dict) and "N" in found and not isinstance(found["N"], str) and name == "Stock":
-        return 'DynamoDB sends numbers as strings: write {"N": "50"}, with quotes around 50.'
-    if not isinstance(found, dict):
-        return (f"In DynamoDB's format each attribute is a small dict naming its type: {show(expected)}, "
-                f"not {kind_of(found)} on its own.")
-    return f"{name} must be {show(expected)} in DynamoDB's format (S for string, N for number)."
-
-
-def wrong_result() -> str:
-    return "result must be the tuple that process_event returns for sample_record: ('P123', 50)."
-
-
-PROCESS_EVENT_NOT_CALLED = ("Your file never sets result = process_event(sample_record). result must be what that "
-                            "call returns (not a value you typed in), called with sample_record itself (not a copy).")
-SAMPLE_RECORD_CALL = "The grader called process_event(sample_record) itself, with your sample_record."
-RESULT_NOT_FROM_CALL = ("result is not what process_event(sample_record) returns when the grader calls it with your "
-                        "sample_record. Set result = process_event(sample_record) once sample_record is complete, "
-                        "change neither afterwards, and make process_event return the same answer each time it "
-                        "gets the same record.")
-
 # --- the report ---------------------------------------------------------------------------------------
 
 
@@ -478,8 +227,8 @@ def linked_file(display: str) -> str:
 
 
 def missing_file(display: str, step) -> str:
-    return (f"{display} is missing. Put it back: copy grader/starters/{step.file} to {display} (the "
-            "starter as it was given to you).")
+    return (f"{display} is missing. Put the starter back with nox -s reset -- {step.number}, or copy the file "
+            "back in if you renamed or moved it.")
 
 
 def progress(passed: int, total: int, score: float, max_score: float, bonus_passed: int = 0,
@@ -507,15 +256,24 @@ MORE_HELP_LABEL = "More help:"
 
 
 def next_action(result) -> str:
-    if result.status == "not_started":
+    if result.status == Status.NOT_STARTED:
         return f"Next: open {result.file}"
-    if result.status == "missing":
+    if result.status == Status.MISSING:
         return f"Next: put {result.file} back with: nox -s reset -- {result.step.number}"
     return f"Next: fix {result.file} as step {result.step.number} says above, save it, and grade again."
 
 
-COMPLETION = (
-    "All four steps pass. Well done!\n"
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def completion(count: int) -> str:
+    """What a learner reads once every step every learner does passes (``count`` of them)."""
+    steps = "The step passes" if count == 1 else (
+        f"All {NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else count} steps pass")
+    return f"{steps}. Well done!\n{COMPLETION_STORY}"
+
+
+COMPLETION_STORY = (
     "You built the heart of an event-driven inventory system: a Products table whose DynamoDB stream "
     "records every change with the item before and after it, and a handler that turns each stream record "
     "into (product_id, stock), tested on real records from a simulated stream.\n"
@@ -524,12 +282,12 @@ COMPLETION = (
     "record twice. `nox -s solution -- N` shows the reference solution of any step next to yours."
 )
 STATUS_WORDS = {
-    "passed": "passed",
-    "failed": "not yet",
-    "error": "could not run",
-    "timeout": "took too long",
-    "not_started": "not started",
-    "missing": "file missing",
+    Status.PASSED: "passed",
+    Status.FAILED: "not yet",
+    Status.ERROR: "could not run",
+    Status.TIMEOUT: "took too long",
+    Status.NOT_STARTED: "not started",
+    Status.MISSING: "file missing",
 }
 
 
@@ -645,62 +403,6 @@ def class_done(learners: int, ungraded: int, modified: int, out) -> str:
     return text + "."
 
 
-# --- the bonus step: the audit trail -----------------------------------------------------------------
-
-NO_RECORDS_FOR_HANDLER = ("The grader could not test handle_batch: it needs stream records from your Products table, "
-                          "and products_table does not give a table with a NEW_AND_OLD_IMAGES stream. Fix the "
-                          "earlier steps' part of this file first.")
-AUDIT_KEY_SCHEMA = ("The audit table's key has two parts, in this order: ProductID as the partition key (HASH), then "
-                    "SequenceNumber as the sort key (RANGE). One product has many changes, and the sequence number "
-                    "tells them apart.")
-AUDIT_ATTRIBUTES = ("Declare both key attributes as strings: ProductID and SequenceNumber, each with AttributeType "
-                    "\"S\" (sequence numbers can have more digits than a DynamoDB number holds), and nothing else.")
-EVENT_AND_CONTEXT = "AWS Lambda calls its handler with two arguments: def handle_batch(event, context):"
-
-
-def _change(row) -> str:
-    return (f"the {row.event_name} of product {show(row.product_id)} (stock {row.old_stock} -> {row.new_stock}, "
-            f"SequenceNumber {show(row.sequence_number)})")
-
-
-def handler_raised(number: int, batches: int, batch: list, text: str) -> str:
-    kinds = ", ".join(record.get("eventName", "?") for record in batch)
-    which = f"batch {number}" if number <= batches else "batch 2 a second time (streams deliver at least once)"
-    return (f"The grader called handle_batch(event, context) with {which}, whose event[\"Records\"] holds "
-            f"{len(batch)} records ({kinds}). It raised an error instead of finishing.\n{text}")
-
-
-def audit_row_missing(row, count: int) -> str:
-    return (f"After every batch was delivered, the audit table holds {count} items but none for {_change(row)}. "
-            "Each stock change needs an item keyed by the record's ProductID and SequenceNumber.")
-
-
-def audit_rows_unexpected(keys: list) -> str:
-    return ("The audit table holds items whose key matches no stream record. Key each item by the record's own "
-            "ProductID (from record[\"dynamodb\"][\"Keys\"]) and SequenceNumber (record[\"dynamodb\"][\"SequenceNumber\"]), "
-            "not by values made up in the handler.")
-
-
-def audit_unchanged_written(row) -> str:
-    return (f"handle_batch wrote an item for {_change(row)}: that MODIFY only renamed the product and left its "
-            "stock alone, so it is not a stock change. Skip records whose OldImage and NewImage hold the same stock.")
-
-
-def audit_remove_missing(row) -> str:
-    return (f"The audit table has no item for {_change(row)}. A REMOVE record has no NewImage: record it with "
-            "NewStock 0, not skip it.")
-
-
-def audit_value_wrong(row, name: str) -> str:
-    return f"The item for {_change(row)} has a wrong {name}."
-
-
-AUDIT_DUPLICATES = ("After the grader delivered one batch a second time (streams deliver at least once), the audit "
-                    "table holds more items than before: the handler is not idempotent. Write each item with "
-                    "put_item under the key ProductID + SequenceNumber, so a second delivery overwrites it.")
-
-
-
 # --- confinement: how learner code is kept in its box ---------------------------------------------------
 
 def channel_flood(display: str) -> str:
@@ -709,11 +411,6 @@ def channel_flood(display: str) -> str:
             "cause: they go elsewhere.")
 
 
-AUDIT_NOTHING_WRITTEN = ("handle_batch wrote no audit items at all, so there is nothing here to check yet. Make it "
-                         "write one item per stock change first (see the checks above).")
-AUDIT_CHANGED_BY_REDELIVERY = ("After the same batch was delivered a second time, an item no longer holds what it "
-                               "held after the first delivery: a redelivered record must leave its item as it was "
-                               "(write the item whole with put_item, rather than adding to it).")
 def channel_garbled(display: str) -> str:
     return (f"{display} wrote something the grader cannot read on the private line the grader uses to hear back "
             "from your file, so nothing it sent can be trusted. Your own prints are not the cause: they go "

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ElementTree
 
 from . import messages
 from .failures import RunProblem
-from .grading import ERROR, TIMEOUT, StepResult
+from .grading import StepResult
+from .status import Status
 
 EXERCISM_CAP = 500
 EXERCISM_TRUNCATED = "... (truncated to 500 characters)"
@@ -77,7 +78,7 @@ def as_junit(results: list[StepResult], grader_modified: bool = False, **facts) 
             counts["tests"] += 1
             if result.passed or error is None:
                 continue
-            kind = "error" if isinstance(error, RunProblem) or result.status in (ERROR, TIMEOUT) else "failure"
+            kind = "error" if isinstance(error, RunProblem) or result.status in (Status.ERROR, Status.TIMEOUT) else "failure"
             node = ElementTree.SubElement(case, kind, message=text.split("\n")[0][:200])
             node.text = text
             counts["errors" if kind == "error" else "failures"] += 1
@@ -98,7 +99,7 @@ def as_exercism(results: list[StepResult], grader_modified: bool = False, **fact
     tests = []
     for result in results:
         test = {"name": f"Step {result.step.number}: {result.step.title}", "task_id": result.step.number,
-                "status": "pass" if result.passed else "error" if result.status in (ERROR, TIMEOUT) else "fail"}
+                "status": "pass" if result.passed else "error" if result.status in (Status.ERROR, Status.TIMEOUT) else "fail"}
         if not result.passed:
             test["message"] = _cap(f"{result.message}\nHint: {result.hint}")
         tests.append(test)

@@ -1,12 +1,11 @@
 """`python -m grader.reset N [--yes]` (`nox -s reset -- N`): put step N's starter back.
 
-Works from the copies in grader/starters/, so it needs no git (the kit may come as a zip). It asks
+Works from the pristine starters in grader/steps/, so it needs no git (the kit may come as a zip). It asks
 before replacing work; --yes answers for you.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 from . import messages, options
@@ -26,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda parser: parser.add_argument("--yes", action="store_true", help="replace your work without asking"))
     file = target / step.file
     shown = display_path(file)
-    if file.is_file() and is_untouched(file, step.starter):
+    if file.is_file() and is_untouched(file, step):
         print(messages.reset_nothing_to_do(shown))
         return options.EXIT_OK
     if file.exists() and not args.yes and not _confirm(messages.reset_question(shown)):
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return options.EXIT_NOT_OK
     if file.is_symlink():  # replace the link itself: writing through it would overwrite the file it points at
         file.unlink()
-    shutil.copyfile(step.starter, file)
+    file.write_text(step.starter_text(), encoding="utf-8", newline="\n")
     print(messages.reset_done(shown))
     return options.EXIT_OK
 

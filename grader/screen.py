@@ -16,7 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import messages
-from .grading import NOT_STARTED_STATUS, StepResult
+from .grading import StepResult
+from .status import Status
 from .report import progress_line
 from .steprun import display_path
 
@@ -42,13 +43,20 @@ def _symbols(console: Console) -> dict:
     return SYMBOLS
 
 
-def _message(text: str) -> Text:
-    styled = Text()
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        style = "green" if stripped.startswith("expected:") else "red" if stripped.startswith("found:") else ""
-        styled.append(line + "\n", style)
-    styled.rstrip()
+def _message(result: StepResult) -> Text:
+    """The step's message; a failed check's expected and found values in colour, drawn from its parts (never
+    from lines of text, which the learner's own values could imitate)."""
+    detail = result.detail
+    if detail is None:
+        return Text(result.message)
+    styled = Text(f"In {detail.where}:\n")
+    if detail.expected is not None:
+        styled.append(f"  expected: {detail.expected}\n", "green")
+    if detail.found is not None:
+        styled.append(f"  found:    {detail.found}\n", "red")
+    styled.append(detail.explanation)
+    if result.printed:
+        styled.append("\n" + result.printed)
     return styled
 
 
@@ -65,12 +73,12 @@ def _indented(text: Text, console: Console):
 
 
 def _step_block(result: StepResult, symbols: dict, explain: bool, grown: bool, console: Console) -> list:
-    kind = result.status if result.status in ("passed", "not_started") else "other"
+    kind = result.status.value if result.status in (Status.PASSED, Status.NOT_STARTED) else "other"
     line = Text.assemble((f"{symbols[kind]} ", STYLES[kind]), (f"Step {result.step.number}: {result.step.title}", "bold"),
                          (f" ({messages.STATUS_WORDS[result.status]})", STYLES[kind]))
     parts = [line]
     if explain:
-        parts.append(_indented(_message(result.message), console))
+        parts.append(_indented(_message(result), console))
         parts.append(_indented(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), result.hint), console))
         if grown:
             parts.append(_indented(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint),
@@ -106,8 +114,8 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     unpassed_before = explained_one = False
     core_done = all(result.passed for result in results if not result.step.bonus)
     for result in results:
-        explain = not result.passed and (result.status != NOT_STARTED_STATUS or not unpassed_before)
-        explain = explain and not (result.step.bonus and result.status == NOT_STARTED_STATUS and not core_done)
+        explain = not result.passed and (result.status != Status.NOT_STARTED or not unpassed_before)
+        explain = explain and not (result.step.bonus and result.status == Status.NOT_STARTED and not core_done)
         explain = explain and not (explain_first_only and explained_one)
         explained_one |= explain
         unpassed_before |= not result.passed and not result.step.bonus
@@ -128,7 +136,7 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     if upcoming is not None:
         console.print(Text(messages.next_action(upcoming), "bold"))
     elif len(results) == (all_steps or len(results)) and len(results) > 1:
-        console.print(Text(messages.COMPLETION, "green"))
+        console.print(Text(messages.completion(len([r for r in results if not r.step.bonus])), "green"))
         if bonus_left is not None:
             console.print(Text(messages.bonus_next(bonus_left), "bold"))
     elif bonus_left is not None:

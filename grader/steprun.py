@@ -11,6 +11,7 @@ from . import messages
 from .failures import CheckFailed, RunProblem
 from .learner_aws import LearnerAccount
 from .manifest import Step
+from .status import Status
 from .sandbox import wire
 from .sandbox.runner import Ending, LearnerProcess
 
@@ -30,18 +31,23 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+def normalized(text: str) -> str:
+    """Text compared as a person sees it: line endings, a byte-order mark and trailing blanks left out."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
+
+
 def normalized_text(path: Path) -> str | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
-    return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
+    return normalized(data.decode("utf-8-sig", errors="replace"))
 
 
-def is_untouched(file: Path, starter: Path) -> bool:
-    """True when the learner's file is still the starter (ignoring line endings and trailing blanks)."""
-    return normalized_text(file) == normalized_text(starter)
+def is_untouched(file: Path, step: Step) -> bool:
+    """True when the learner's file is still the step's starter (ignoring line endings and trailing blanks)."""
+    return normalized_text(file) == normalized(step.starter_text())
 
 
 class StepRun:
@@ -72,7 +78,7 @@ class StepRun:
             self.state = LINKED
         elif not file.is_file():
             self.state = MISSING
-        elif not grade_untouched and is_untouched(file, step.starter):
+        elif not grade_untouched and is_untouched(file, step):
             self.state = NOT_STARTED
         else:
             self.state = STARTED
@@ -158,7 +164,7 @@ class StepRun:
         try:
             return wire.decode(data)
         except wire.WireError:
-            raise RunProblem("error", messages.channel_garbled(self.display)) from None
+            raise RunProblem(Status.ERROR, messages.channel_garbled(self.display)) from None
 
     # --- calling the learner's function ---------------------------------------------------------
 
@@ -226,14 +232,14 @@ class StepRun:
         self._process.settle()  # the run is over; its output must be complete before we quote it
         output = self._process.output
         if self._process.channel_overflow:
-            return RunProblem("error", messages.with_output(messages.channel_flood(self.display), output))
+            return RunProblem(Status.ERROR, messages.with_output(messages.channel_flood(self.display), output))
         if self._process.channel_garbled:
-            return RunProblem("error", messages.with_output(messages.channel_garbled(self.display), output))
+            return RunProblem(Status.ERROR, messages.with_output(messages.channel_garbled(self.display), output))
         if isinstance(event, Ending):
             if event.kind in ("timeout", "cpu"):
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads,
                                         processor=event.kind == "cpu", more_time=self.more_time)
-                return RunProblem("timeout", messages.with_output(text, output))
+                return RunProblem(Status.TIMEOUT, messages.with_output(text, output))
             text = messages.ended_early(self.display, event, phase, function)
         else:
             kind = event["event"]
@@ -256,7 +262,7 @@ class StepRun:
                 text = messages.grader_fault("in the harness that runs your file")
             else:
                 text = messages.grader_fault(f"unexpected event {kind!r}")
-        return RunProblem("error", messages.with_output(text, output))
+        return RunProblem(Status.ERROR, messages.with_output(text, output))
 
 
 def start_runs(manifest, target: Path, steps: list[int], *, time_limit: float | None = None,

@@ -7,6 +7,17 @@ import decimal
 from .sandbox.wire import FunctionInfo, Opaque
 
 
+class Missing:
+    """What a dict lookup finds when the learner's dict has no such key. A real object, not a string, so that
+    a learner's own value "(missing)" is never taken for a missing one."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+MISSING = Missing()
+
+
 def same(a, b) -> bool:
     """Equal *and* of exactly the same types all the way down (so 50 is not True, 50.0 or Decimal(50))."""
     if type(a) is not type(b):

@@ -66,7 +66,7 @@ def graded_class(tmp_path_factory):
     copy_grader(submissions / "fay" / "grader")
     with (submissions / "fay" / "grader" / "grading.py").open("a", encoding="utf-8") as file:
         file.write("\nPASSED = 'passed'  # everyone passes\n")
-    shutil.copytree(KIT / "grader" / "starters", submissions / "gus" / "steps")  # whole kit, not started
+    shutil.copytree(KIT / "steps", submissions / "gus" / "steps")  # whole kit, not started
     (submissions / ".DS_Store").write_text("not a learner")
     out = root / "grades"
     done = run_cli(str(submissions), "--out", str(out), "--workers", "2", "--time-limit", TIME_LIMIT,
@@ -152,13 +152,13 @@ def grade_or_misbehave(learner: str, folder: Path, time_limit):
 
 def test_a_crashed_or_stuck_worker_costs_only_its_submission(tmp_path):
     submissions = tmp_path / "submissions"
-    shutil.copytree(KIT / "grader" / "starters", submissions / "a_crash")
+    shutil.copytree(KIT / "steps", submissions / "a_crash")
     # b_hang's file names its process after a token, starts another process carrying it, and sleeps.
     token = processes.new_token("hang")
-    shutil.copytree(KIT / "grader" / "starters", submissions / "b_hang")
+    shutil.copytree(KIT / "steps", submissions / "b_hang")
     change_step(submissions / "b_hang", 1, lambda text: text + processes.linger(token))
-    shutil.copytree(KIT / "grader" / "starters", submissions / "c_fine")
-    shutil.copytree(KIT / "grader" / "starters", submissions / "d_fine" / "steps")
+    shutil.copytree(KIT / "steps", submissions / "c_fine")
+    shutil.copytree(KIT / "steps", submissions / "d_fine" / "steps")
     out = tmp_path / "grades"
     with processes.watching(token) as seen:
         rows = classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, timeout=8,
@@ -201,7 +201,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, case):
 
 def test_nox_grade_class_session(tmp_path):
     submissions = tmp_path / "submissions"
-    shutil.copytree(KIT / "grader" / "starters", submissions / "ada")
+    shutil.copytree(KIT / "steps", submissions / "ada")
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     done = subprocess.run([sys.executable, "-m", "nox", "--no-venv", "-f", str(KIT / "noxfile.py"), "-s", "grade-class",
                            "--", str(submissions)], capture_output=True, text=True, encoding="utf-8", timeout=300,
@@ -215,7 +215,7 @@ def test_nox_grade_class_session(tmp_path):
 
 def test_feedback_left_by_an_earlier_run_for_learners_gone_since_is_removed(tmp_path):
     submissions = tmp_path / "submissions"
-    shutil.copytree(KIT / "grader" / "starters", submissions / "ada")
+    shutil.copytree(KIT / "steps", submissions / "ada")
     out = tmp_path / "grades"
     (out / classroom.FEEDBACK_SUBFOLDER).mkdir(parents=True)
     (out / classroom.FEEDBACK_SUBFOLDER / "bob.txt").write_text("bob's report from last week\n")

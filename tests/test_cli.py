@@ -13,7 +13,7 @@ from conftest import KIT, MANIFEST, run_cli
 @pytest.fixture
 def untouched_kit(tmp_path):
     folder = tmp_path / "steps"
-    shutil.copytree(KIT / "grader" / "starters", folder)
+    shutil.copytree(KIT / "steps", folder)
     return folder
 
 

@@ -52,7 +52,7 @@ def solution(step: int) -> str:
 
 
 def starter(step: int) -> str:
-    return (KIT / "grader" / "starters" / MANIFEST.step(step).file).read_text(encoding="utf-8")
+    return (KIT / "steps" / MANIFEST.step(step).file).read_text(encoding="utf-8")
 
 
 def digest(path: Path) -> str:

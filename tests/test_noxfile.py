@@ -28,7 +28,7 @@ def test_grade_is_the_default_session_and_grades_a_folder(tmp_path):
 
 def test_a_bare_number_grades_that_step_only(tmp_path):
     folder = tmp_path / "answers"
-    shutil.copytree(KIT / "grader" / "starters", folder)
+    shutil.copytree(KIT / "steps", folder)
     done = nox("-s", "grade", "--", "3", "--target", str(folder))
     assert done.returncode == 0, "failing steps are feedback, not a failed session"
     assert f"○ Step 3: {MANIFEST.step(3).title} (not started)" in done.stdout

@@ -1,4 +1,3 @@
-# Step 3 of 4. Check your work with: nox -s grade -- 3
 #
 # Instructions:
 #   Write a function called process_event that takes one parameter record. Inside the function,

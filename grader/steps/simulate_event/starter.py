@@ -1,4 +1,3 @@
-# Step 4 of 4. Check your work with: nox -s grade -- 4
 #
 # Instructions:
 #   Create a variable called sample_record that mimics a DynamoDB stream event record with

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from grader import aws, messages
-from grader.checks.answers import audit_delivery, function, list_of_dicts, request_dict, table_key
+from grader import aws
 from grader.failures import CheckFailed
-from grader.values import show
+from grader.steps import words as shared_words
+from grader.steps.answers import audit_delivery, function, list_of_dicts, request_dict, table_key
+from grader.steps.audit_trail import words
+from grader.values import MISSING, show
 
-FIRST_STEP = 5
+pytestmark = pytest.mark.step("audit-trail")
 
 KEY_SCHEMA = [{"AttributeName": "ProductID", "KeyType": "HASH"},
               {"AttributeName": "SequenceNumber", "KeyType": "RANGE"}]
@@ -23,54 +25,66 @@ ATTRIBUTE_DEFINITIONS = [{"AttributeName": "ProductID", "AttributeType": "S"},
 
 
 def test_audit_table_is_a_dict(run):
+    """audit_table is a CreateTable request like products_table: a dict with TableName, KeySchema and
+    AttributeDefinitions (and a BillingMode)."""
     request_dict(run, "audit_table")
 
 
 def test_audit_table_name_is_inventory_audit(run):
+    """The audit table is named exactly "InventoryAudit"."""
     name = table_key(run, "TableName", str, '"InventoryAudit"', "audit_table")
     if name != "InventoryAudit":
-        raise CheckFailed(run.where('audit_table["TableName"]'), messages.wrong_text(name, "InventoryAudit"),
+        raise CheckFailed(run.where('audit_table["TableName"]'), shared_words.wrong_text(name, "InventoryAudit"),
                           expected=show("InventoryAudit"), found=show(name))
 
 
 def test_audit_key_is_product_id_and_sequence_number(run):
+    """Two key attributes: ProductID as the partition key (HASH) and SequenceNumber as the sort key (RANGE), both
+    declared as strings ("S") in AttributeDefinitions. Sequence numbers can be longer than DynamoDB numbers
+    allow, so they are stored as strings."""
     key_schema = list_of_dicts(run, "KeySchema", str(KEY_SCHEMA), "audit_table")
     if key_schema != KEY_SCHEMA:
-        raise CheckFailed(run.where('audit_table["KeySchema"]'), messages.AUDIT_KEY_SCHEMA,
+        raise CheckFailed(run.where('audit_table["KeySchema"]'), words.AUDIT_KEY_SCHEMA,
                           expected=show(KEY_SCHEMA, 200), found=show(key_schema, 200))
     definitions = list_of_dicts(run, "AttributeDefinitions", str(ATTRIBUTE_DEFINITIONS), "audit_table")
     if sorted(definitions, key=repr) != sorted(ATTRIBUTE_DEFINITIONS, key=repr):
-        raise CheckFailed(run.where('audit_table["AttributeDefinitions"]'), messages.AUDIT_ATTRIBUTES,
+        raise CheckFailed(run.where('audit_table["AttributeDefinitions"]'), words.AUDIT_ATTRIBUTES,
                           expected=show(ATTRIBUTE_DEFINITIONS, 200), found=show(definitions, 200))
 
 
 def test_handle_batch_takes_event_and_context(run):
+    """AWS Lambda calls a handler with two arguments: def handle_batch(event, context):. The records are in
+    event["Records"]."""
     params = function(run, "handle_batch", "event, context").params
     if [(p["name"], p["kind"]) for p in params] != [("event", "POSITIONAL_OR_KEYWORD"),
                                                      ("context", "POSITIONAL_OR_KEYWORD")]:
         found = "def handle_batch(" + ", ".join(p["name"] for p in params) + "):"
-        raise CheckFailed(run.where("handle_batch"), messages.EVENT_AND_CONTEXT,
+        raise CheckFailed(run.where("handle_batch"), words.EVENT_AND_CONTEXT,
                           expected="def handle_batch(event, context):", found=found)
 
 
 @pytest.mark.dynamodb
 def test_dynamodb_accepts_the_audit_table(run):
+    """Read DynamoDB's message above: it names the parameter it does not like. Compare audit_table with
+    products_table, which DynamoDB accepts."""
     for path, value, allowed in aws.disallowed_values(request_dict(run, "audit_table")):
-        raise CheckFailed(run.where("audit_table" + path), messages.value_not_allowed(value, allowed),
+        raise CheckFailed(run.where("audit_table" + path), shared_words.value_not_allowed(value, allowed),
                           expected=" or ".join(show(a) for a in allowed), found=show(value))
     simulation = aws.simulate(request_dict(run, "audit_table"), ())
     if not simulation.accepted:
-        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(simulation.error))
+        raise CheckFailed(run.where("audit_table"), shared_words.create_table_rejected(simulation.error))
 
 
 @pytest.mark.dynamodb
 def test_handler_runs_on_every_batch(run):
+    """Go through event["Records"] one record at a time. An INSERT has no OldImage and a REMOVE has no NewImage, so
+    read them with record["dynamodb"].get("OldImage") and treat a missing image as stock 0."""
     delivery = audit_delivery(run)
     batches = delivery.batches + [delivery.batches[1]]
     for number, (batch, answer) in enumerate(zip(batches, delivery.answers), start=1):
         if "exception" in answer:
             raise CheckFailed(run.where("handle_batch"),
-                              messages.handler_raised(number, len(delivery.batches), batch, answer["text"]))
+                              words.handler_raised(number, len(delivery.batches), batch, answer["text"]))
 
 
 def _items_by_key(items: list[dict]) -> dict:
@@ -86,40 +100,47 @@ def _written(run, delivery) -> dict:
     (a handler that crashes on every batch, say) there is nothing to judge, and such a check earns nothing."""
     found = _items_by_key(delivery.first_items)
     if not found:
-        raise CheckFailed(run.where("handle_batch"), messages.AUDIT_NOTHING_WRITTEN)
+        raise CheckFailed(run.where("handle_batch"), words.AUDIT_NOTHING_WRITTEN)
     return found
 
 
 @pytest.mark.dynamodb
 def test_one_item_per_stock_change(run):
+    """Write exactly one item per record whose stock changed, keyed by the record's ProductID
+    (record["dynamodb"]["Keys"]["ProductID"]["S"]) and SequenceNumber (record["dynamodb"]["SequenceNumber"]),
+    into the table named in audit_table."""
     delivery = audit_delivery(run)
     found = _items_by_key(delivery.first_items)
     expected_keys = {row.key for row in delivery.rows} | {delivery.skipped.key}
     strangers = [key for key in found if key not in expected_keys]
     if strangers:
-        raise CheckFailed(run.where("handle_batch"), messages.audit_rows_unexpected(strangers),
+        raise CheckFailed(run.where("handle_batch"), words.audit_rows_unexpected(strangers),
                           found=show([dict(zip(("ProductID", "SequenceNumber"), key)) for key in strangers], 300))
     for row in delivery.rows:
         if row.key not in found and row.event_name != "REMOVE":  # a missing REMOVE has a check of its own
-            raise CheckFailed(run.where("handle_batch"), messages.audit_row_missing(row, len(delivery.first_items)),
+            raise CheckFailed(run.where("handle_batch"), words.audit_row_missing(row, len(delivery.first_items)),
                               expected=f"an item with ProductID {show(row.product_id)} and SequenceNumber "
                                        f"{show(row.sequence_number)}", found="no such item")
 
 
 @pytest.mark.dynamodb
 def test_unchanged_stock_is_skipped(run):
+    """Compare the stock in OldImage with the stock in NewImage; when a MODIFY leaves it the same (say, only the
+    product's name changed), write nothing."""
     delivery = audit_delivery(run)
     if delivery.skipped.key in _written(run, delivery):
-        raise CheckFailed(run.where("handle_batch"), messages.audit_unchanged_written(delivery.skipped))
+        raise CheckFailed(run.where("handle_batch"), words.audit_unchanged_written(delivery.skipped))
 
 
 @pytest.mark.dynamodb
 def test_remove_is_recorded(run):
+    """A REMOVE record has an OldImage but no NewImage: write it with NewStock 0 and Delta = -OldStock, and
+    EventName "REMOVE"."""
     delivery = audit_delivery(run)
     row = next(row for row in delivery.rows if row.event_name == "REMOVE")
     items = _items_by_key(delivery.first_items).get(row.key)
     if not items:
-        raise CheckFailed(run.where("handle_batch"), messages.audit_remove_missing(row))
+        raise CheckFailed(run.where("handle_batch"), words.audit_remove_missing(row))
     _check_item(run, row, items[0])
 
 
@@ -136,15 +157,17 @@ def _check_item(run, row, item: dict) -> None:
         if name == "NewStock" and row.event_name == "REMOVE" and name not in item:
             continue  # "as a removal": a REMOVE may leave NewStock out
         if _number(item.get(name)) != value:
-            raise CheckFailed(run.where("handle_batch"), messages.audit_value_wrong(row, name),
-                              expected=show({"N": str(value)}), found=show(item.get(name, "(missing)")))
+            raise CheckFailed(run.where("handle_batch"), words.audit_value_wrong(row, name),
+                              expected=show({"N": str(value)}), found=show(item.get(name, MISSING)))
     if item.get("EventName") != {"S": row.event_name}:
-        raise CheckFailed(run.where("handle_batch"), messages.audit_value_wrong(row, "EventName"),
-                          expected=show({"S": row.event_name}), found=show(item.get("EventName", "(missing)")))
+        raise CheckFailed(run.where("handle_batch"), words.audit_value_wrong(row, "EventName"),
+                          expected=show({"S": row.event_name}), found=show(item.get("EventName", MISSING)))
 
 
 @pytest.mark.dynamodb
 def test_items_hold_old_new_delta_event_and_time(run):
+    """Each item holds OldStock, NewStock and Delta (numbers: Delta = NewStock - OldStock), EventName (the record's
+    eventName) and ApproximateCreationDateTime (record["dynamodb"]["ApproximateCreationDateTime"], a number)."""
     delivery = audit_delivery(run)
     found = _written(run, delivery)
     for row in delivery.rows:
@@ -154,10 +177,13 @@ def test_items_hold_old_new_delta_event_and_time(run):
 
 @pytest.mark.dynamodb
 def test_a_batch_delivered_twice_leaves_no_duplicates(run):
+    """Streams deliver every batch at least once, so the same records can come again. put_item under the key
+    ProductID + SequenceNumber overwrites the item it wrote the first time; a key made up on the spot (a
+    counter, a uuid, the time now) makes a duplicate."""
     delivery = audit_delivery(run)
     _written(run, delivery)
     if len(delivery.again_items) != len(delivery.first_items):
-        raise CheckFailed(run.where("handle_batch"), messages.AUDIT_DUPLICATES,
+        raise CheckFailed(run.where("handle_batch"), words.AUDIT_DUPLICATES,
                           expected=f"{len(delivery.first_items)} items, as after the first delivery",
                           found=f"{len(delivery.again_items)} items")
     # Counting is not enough: a handler that adds to an item (update_item with ADD) keeps the count and
@@ -168,5 +194,5 @@ def test_a_batch_delivered_twice_leaves_no_duplicates(run):
             try:
                 _check_item(run, row, again[row.key][0])
             except CheckFailed as failure:
-                raise CheckFailed(failure.where, messages.AUDIT_CHANGED_BY_REDELIVERY + " " + failure.explanation,
+                raise CheckFailed(failure.where, words.AUDIT_CHANGED_BY_REDELIVERY + " " + failure.explanation,
                                   expected=failure.expected, found=failure.found) from None

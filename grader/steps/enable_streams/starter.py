@@ -1,4 +1,3 @@
-# Step 2 of 4. Check your work with: nox -s grade -- 2
 #
 # Instructions:
 #   Add a key StreamSpecification to products_table with StreamEnabled set to True and

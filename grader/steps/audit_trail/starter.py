@@ -1,4 +1,3 @@
-# Bonus step 5 (optional). Check your work with: nox -s grade -- 5
 #
 # The scenario asks for more than parsing one record: every stock change must be "stored separately
 # for auditing and analytics". Here you build that audit trail the way it runs in production: AWS

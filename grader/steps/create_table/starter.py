@@ -1,4 +1,3 @@
-# Step 1 of 4. Check your work with: nox -s grade -- 1
 #
 # The scenario: an inventory system tracks product stock levels. Each time a product's stock
 # changes, the change is captured so it can be audited and analysed later. First you need a table.

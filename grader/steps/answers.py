@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader import aws, messages
+from grader import aws
 from grader.failures import CheckFailed, RunProblem
 from grader.sandbox.wire import FunctionInfo
 from grader.steprun import StepRun
+from grader.steps import words
 from grader.values import describe, show
 
 STREAM_ARN = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
@@ -19,7 +20,7 @@ STREAM_ARN = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-0
 
 def _expect_type(run: StepRun, where: str, value, kind: type, example: str):
     if type(value) is not kind:
-        raise CheckFailed(run.where(where), messages.wrong_type(where, kind, value),
+        raise CheckFailed(run.where(where), words.wrong_type(where, kind, value),
                           expected=f"{'an' if kind.__name__[0] in 'aeiou' else 'a'} {kind.__name__}, like {example}",
                           found=describe(value))
     return value
@@ -43,7 +44,7 @@ def table_key(run: StepRun, key: str, kind: type, example: str, variable: str = 
     if key not in table:
         unknown = [k for k in table if isinstance(k, str) and k not in aws.create_table_parameters()
                    and k not in ("StreamEnabled", "StreamViewType")]
-        raise CheckFailed(run.where(variable), messages.missing_key(variable, key, table, unknown),
+        raise CheckFailed(run.where(variable), words.missing_key(variable, key, table, unknown),
                           expected=f'a key "{key}"', found=f"the keys {show(list(table))}")
     return _expect_type(run, f'{variable}["{key}"]', table[key], kind, example)
 
@@ -68,7 +69,7 @@ def table_simulation(run: StepRun) -> aws.TableSimulation:
 def function(run: StepRun, name: str, signature: str) -> FunctionInfo:
     value = run.value(name)
     if not isinstance(value, FunctionInfo):
-        raise CheckFailed(run.where(name), messages.not_a_function(name, signature),
+        raise CheckFailed(run.where(name), words.not_a_function(name, signature),
                           expected=f"a function: def {name}({signature}): ...", found=describe(value))
     return value
 
@@ -87,7 +88,7 @@ def _stream_records(run: StepRun) -> tuple[aws.TableSimulation, list[dict]]:
     process_event(run)
     simulation = table_simulation(run)
     if not simulation.accepted or not simulation.records:
-        raise CheckFailed(run.where("products_table"), messages.NO_RECORDS_FOR_PROCESS_EVENT)
+        raise CheckFailed(run.where("products_table"), words.NO_RECORDS_FOR_PROCESS_EVENT)
     records = simulation.records
     if len(records) != len(simulation.changes):
         raise RuntimeError(f"{len(simulation.changes)} writes gave {len(records)} stream records")
@@ -169,7 +170,7 @@ def _audit_plan(run: StepRun) -> _AuditPlan:
     function(run, "handle_batch", "event, context")
     simulation = aws.simulate(products_table(run), aws.AUDIT_CHANGES)
     if not simulation.accepted or len(simulation.records) != len(aws.AUDIT_CHANGES):
-        raise CheckFailed(run.where("products_table"), messages.NO_RECORDS_FOR_HANDLER)
+        raise CheckFailed(run.where("products_table"), words.NO_RECORDS_FOR_HANDLER)
     request, _ = aws.with_default_billing(request_dict(run, "audit_table"))
     arn = simulation.description["LatestStreamArn"]
     records = [aws.as_lambda_delivers(record, arn) for record in simulation.records]
@@ -185,12 +186,12 @@ def _audit_plan_with_its_table(run: StepRun) -> _AuditPlan:
         plan = _audit_plan(run)
         error = run.aws.create_table(plan.table_request)
         if error and isinstance(plan.table_name, str) and run.aws.has_table(plan.table_name):
-            run.tip(messages.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE)  # at import: the handler can use it
+            run.tip(words.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE)  # at import: the handler can use it
             error = None
         run.memo["audit_plan"] = plan, error
     plan, error = run.memo["audit_plan"]
     if error:
-        raise CheckFailed(run.where("audit_table"), messages.create_table_rejected(error))
+        raise CheckFailed(run.where("audit_table"), words.create_table_rejected(error))
     return plan
 
 

@@ -1,0 +1,70 @@
+"""What the process-event step's checks say."""
+
+from __future__ import annotations
+
+import decimal
+
+from grader.values import kind_of, show
+
+ONE_RECORD_PARAMETER = ("process_event must take exactly one parameter, named record: the stream record it "
+                        "processes.")
+
+
+def record_situation(change, record: dict) -> str:
+    image = record.get("dynamodb", {}).get("NewImage")
+    shape = " shaped as AWS Lambda delivers it" if "eventSourceARN" in record else ""
+    article = "an" if change.event_name[0] in "AEIOU" else "a"
+    return (f"The grader called process_event(record) with {article} {change.event_name} record{shape} from your "
+            f"table's stream, whose record[\"dynamodb\"][\"NewImage\"] is {show(image, 200)}.")
+
+
+def not_a_tuple(situation: str, returned) -> str:
+    text = f"{situation}\nIt must return a tuple (product_id, stock), but it returned {kind_of(returned)}."
+    if returned is None:
+        text += " Did you forget the return statement?"
+    elif isinstance(returned, (list, dict)):
+        text += " Write return (product_id, stock), with round brackets."
+    return text
+
+
+def tuple_length(situation: str, length: int) -> str:
+    return f"{situation}\nIt must return a tuple of two items, (product_id, stock), but it returned {length}."
+
+
+def product_id_type(situation: str, value) -> str:
+    text = f"{situation}\nThe product id must be a str, but it is {kind_of(value)}."
+    if isinstance(value, dict):
+        text += ' Take the string out of {"S": ...}: record["dynamodb"]["NewImage"]["ProductID"]["S"].'
+    return text
+
+
+def stock_type(situation: str, value) -> str:
+    text = f"{situation}\nThe stock must be an int, but it is {kind_of(value)}."
+    if isinstance(value, str):
+        text += ' DynamoDB sends numbers as strings, like {"N": "50"}: convert with int(...).'
+    elif isinstance(value, decimal.Decimal):
+        text += " A Decimal equals an int in comparisons but is not one: convert with int(...)."
+    elif isinstance(value, bool):
+        text += " True and False are not stock levels."
+    elif isinstance(value, float):
+        text += ' Convert the "N" string with int(...), not float(...): stock is a whole number.'
+    elif isinstance(value, dict):
+        text += ' Take the string out of {"N": ...} and convert it: int(...["Stock"]["N"]).'
+    return text
+
+
+OLD_IMAGE_READ = ("That is the stock before the change (OldImage). process_event must read NewImage, the item "
+                  "after the change.")
+
+
+PRECISION_LOST = ("The number changed on its way: converting through float loses digits of large numbers. Use "
+                  "int(...) on the string directly.")
+
+
+HARD_CODED_RETURN = ("It looks like process_event returns fixed values. It must read them from the record it is "
+                     "given, whatever the product.")
+
+
+def wrong_values(situation: str, hint: str | None) -> str:
+    text = f"{situation}\nIt must return that item's ProductID and Stock."
+    return f"{text}\n{hint}" if hint else text
