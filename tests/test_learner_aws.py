@@ -10,7 +10,7 @@ import pytest
 
 from conftest import KIT
 
-from grader import aws, learner_aws, messages
+from grader import aws, learner_aws
 from grader.steps import words
 from grader.learner_aws import LearnerAccount
 
