@@ -46,12 +46,17 @@ def grade_python(session: nox.Session) -> str:
     return str(python)
 
 
+GRADER_FLAGS = {"--grade-untouched", "--help", "-h"}  # the grader's options that take no value
+
+
 def grader_arguments(posargs: list[str]) -> list[str]:
-    """`nox -s grade -- 3` means step 3; anything else goes to the grader as it is."""
+    """`nox -s grade -- 3` (or `-- process-event`) means that step; options go to the grader as they are."""
     arguments: list[str] = []
     for arg in posargs:
-        after_option = bool(arguments) and arguments[-1].startswith("--")
-        arguments += ["--step", arg] if arg.isdigit() and not after_option else [arg]
+        after_option = (bool(arguments) and arguments[-1].startswith("--") and "=" not in arguments[-1]
+                        and arguments[-1] not in GRADER_FLAGS)
+        is_step = not arg.startswith("-") and not after_option
+        arguments += ["--step", arg] if is_step else [arg]
     return arguments
 
 

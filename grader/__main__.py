@@ -11,8 +11,9 @@ from .manifest import KIT_DIR
 def _parser() -> options.Parser:
     parser = options.Parser(prog="python -m grader", description="Grade the steps of the DynamoDB Streams exercise.")
     options.add_target(parser)
-    parser.add_argument("--step", type=int, action="append", dest="steps", metavar="N",
-                        help="grade only step N (may be repeated)")
+    parser.add_argument("--step", action="append", dest="steps", metavar="N",
+                        help="grade only step N, given by its number or its name, such as process-event (may be "
+                             "repeated)")
     parser.add_argument("--format", choices=("text", "json", "junit", "exercism"), default="text",
                         help="text for people; json, junit (JUnit XML) or exercism (results.json v3) for programs")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",

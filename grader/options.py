@@ -40,17 +40,21 @@ def target(path: Path) -> Path:
     return path.resolve()
 
 
-def step(manifest: Manifest, number: int) -> Step:
-    if number not in manifest.numbers:
-        raise UsageError(f"there is no step {number}; the steps are {manifest.numbers[0]} to {manifest.numbers[-1]}")
-    return manifest.step(number)
+def step(manifest: Manifest, name: int | str) -> Step:
+    """A step by its number or its slug (``3`` or ``process-event``)."""
+    try:
+        return manifest.find(str(name).strip().lower())
+    except (KeyError, ValueError):
+        slugs = ", ".join(step.slug for step in manifest.steps)
+        raise UsageError(f"there is no step {name}; the steps are {manifest.numbers[0]} to {manifest.numbers[-1]} "
+                         f"({slugs})") from None
 
 
 def step_command(prog: str, description: str, argv: list[str] | None, configure=None):
     """Parse ``PROG N [--target DIR]`` (plus what ``configure(parser)`` adds) for the commands that act on
     one step; returns (args, manifest, step, target folder)."""
     parser = Parser(prog=prog, description=description)
-    parser.add_argument("step", type=int, help="the step number")
+    parser.add_argument("step", help="the step's number, or its name (nox -s grade -- --help lists them)")
     add_target(parser)
     if configure:
         configure(parser)

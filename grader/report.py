@@ -45,6 +45,7 @@ def as_json(results: list[StepResult], grader_modified: bool = False, **facts) -
     steps = [
         {
             "step": result.step.number,
+            "name": result.step.slug,
             "title": result.step.title,
             "file": result.file,
             "status": result.status,
