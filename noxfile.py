@@ -100,6 +100,12 @@ def check(session: nox.Session) -> None:
     session.run("python", "-m", "grader.maintain", *session.posargs)
 
 
+@nox.session(venv_backend="none", default=False)
+def sync(session: nox.Session) -> None:
+    """Maintainers: write steps/ (and the solutions' headings) from grader/steps/; --new SLUG --title T adds a step."""
+    session.run(sys.executable, "-m", "grader.sync", *session.posargs)
+
+
 @nox.session(python=None, default=False)
 def tests(session: nox.Session) -> None:
     """The kit's own tests (README's test command; CI runs it)."""

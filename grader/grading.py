@@ -111,6 +111,7 @@ class GradingContext:
         self.manifest = manifest
         self.runs = runs
         self.outcomes: list[CheckOutcome] = []
+        self.collection_errors: list[str] = []  # checks modules that could not be collected, and why
 
     def close(self) -> None:
         for run in self.runs.values():
@@ -123,8 +124,10 @@ class GradingContext:
         try:
             return self.manifest.by_slug(slug)
         except KeyError:
-            raise pytest.UsageError(f"{node.nodeid}: its module needs pytestmark = pytest.mark.step(SLUG), naming "
-                                    f"a step of grader/manifest.toml (found {slug!r})") from None
+            problem = (f"{node.nodeid}: its module needs pytestmark = pytest.mark.step(SLUG), naming a step of "
+                       f"grader/manifest.toml (found {slug!r})")
+            self.collection_errors.append(problem)
+            raise pytest.UsageError(problem) from None
 
     # --- pytest hooks ---------------------------------------------------------------------------
 
@@ -133,6 +136,11 @@ class GradingContext:
                                            "step's file and on every later step's")
         config.addinivalue_line("markers", "dynamodb: asks the simulated DynamoDB; runs after every check of the "
                                            "answer's shape")
+
+    def pytest_collectreport(self, report):
+        if report.failed and not self.collection_errors:
+            lines = report.longreprtext.strip().splitlines() or ["(no details)"]
+            self.collection_errors.append(f"{report.nodeid}: {lines[-1]}")
 
     def pytest_generate_tests(self, metafunc):
         if "run" in metafunc.fixturenames:
@@ -211,6 +219,8 @@ def run_checks(context: GradingContext) -> None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+    if context.collection_errors:  # pytest calls this "interrupted" too: a broken checks module, not Ctrl-C
+        raise RuntimeError(f"the grader's checks could not be collected: {context.collection_errors[0]}")
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
