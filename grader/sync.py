@@ -12,7 +12,6 @@ its manifest entry, its folder, its solution, and its answer in every later step
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
