@@ -40,8 +40,8 @@ DEFAULT_OUT = Path("dist") / "gradescope.zip"
 CONFIG_NAME = "gradescope.json"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
-# Folders of a submission never searched for step files: tools' clutter, and grader/ (its starters/
-# hold untouched copies of every step file).
+# Folders of a submission never searched for step files: tools' clutter, and grader/ (its steps/ hold the
+# pristine starters).
 SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "grader"}
 GRADER_MARKERS = ("manifest.toml", "grading.py")  # a submitted folder named grader/ that is the kit's grader
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
