@@ -263,6 +263,10 @@ def create_table(dynamodb, request: dict) -> tuple[dict, str | None]:
         return {}, error.response.get("Error", {}).get("Message") or str(error)
     except (BotoCoreError, TypeError, ValueError) as error:
         return {}, str(error)
+    except KeyError as error:  # moto reads a parameter that real DynamoDB would have asked for first
+        return {}, f"The request has no {error.args[0] if error.args else 'key'}, which DynamoDB needs to create a table."
+    except Exception as error:  # noqa: BLE001 - moto tripped on the learner's request: theirs to hear about
+        return {}, f"DynamoDB could not read this request ({type(error).__name__}: {error})."
 
 
 # One account for every simulation, emptied after each (they run one at a time, under MOTO_LOCK): ARNs that
