@@ -4,6 +4,7 @@ say lives beside them, in grader/steps/<step>/words.py. Plain words first; Pytho
 from __future__ import annotations
 
 import difflib
+import re
 
 from .status import Status
 from .values import article
@@ -24,8 +25,11 @@ EXCEPTION_EXPLANATIONS = {
     "RecursionError": "A function kept calling itself and never stopped (infinite recursion).",
     "EOFError": "Your code called input(). The grader gives your program no keyboard input, and this "
                 "exercise needs none: remove the input() call.",
-    "ModuleNotFoundError": "Your code imports a module that is not installed. This exercise needs no imports.",
-    "ImportError": "An import failed. This exercise needs no imports.",
+    "ModuleNotFoundError": "Your code imports a module that is not installed here. The grader runs your file with "
+                           "Python's standard library and boto3, which is what AWS Lambda's Python runtime has: "
+                           "remove the import, or do the same with what those offer.",
+    "ImportError": "An import failed. The grader runs your file with Python's standard library and boto3 only: "
+                   "check the name you import, or do without it.",
     "PermissionError": "Your code tried to do something the grader does not allow.",
     "ResourceNotFoundException": "DynamoDB has no table by that name. For your handler the grader creates one "
                                  "table, the one audit_table describes (InventoryAudit): write into that one, by its name.",
@@ -40,8 +44,16 @@ def _network_targets(targets: list[str]) -> str:
     return ", ".join(sorted({"an AWS service" if "127.0.0.1" in target else target for target in targets})[:3])
 
 
-def network_used(display: str, targets: list[str]) -> str:
-    return f"In {display}: " + NETWORK_USED.format(targets=_network_targets(targets))
+NETWORK_USED_BY_A_HANDLER = (
+    "Your code tried to connect to {targets}. The grader answers your handler's DynamoDB calls itself, at "
+    "DynamoDB's usual address, as AWS Lambda would: create the client or resource without endpoint_url (DynamoDB "
+    "Local's address is for your own machine), and reach nothing else.")
+
+
+def network_used(display: str, targets: list[str], handles_aws: bool = False) -> str:
+    """``handles_aws``: the step's code makes DynamoDB calls, which the grader answers (the bonus handler)."""
+    words = NETWORK_USED_BY_A_HANDLER if handles_aws else NETWORK_USED
+    return f"In {display}: " + words.format(targets=_network_targets(targets))
 
 
 # --- the simulated DynamoDB that a bonus handler's requests go to (grader/learner_aws.py) ------------
@@ -96,6 +108,17 @@ def _relative(text: str, display: str, absolute: str) -> str:
     return text.replace(absolute, display)
 
 
+def _unquoted_text(event: dict) -> list[str]:
+    """For a NameError on a word that reads like a value (S, HASH, Products): it was meant as a string."""
+    match = re.search(r"name '(\w+)' is not defined", event.get("message", ""))
+    if event["type"] != "NameError" or not match:
+        return []
+    name = match.group(1)
+    if name.isupper() or name in ("Products", "ProductID", "P123", "InventoryAudit", "SequenceNumber"):
+        return [f'If {name} is meant as text, put it in quotes: "{name}".']
+    return []
+
+
 def exception(event: dict, display: str, absolute: str, network: list, function: str | None = None) -> str:
     where = "while running your file" if event["phase"] == "module" else f"inside {function or 'your function'}"
     lines = [f"{display} raised {event['type']} {where}."]
@@ -103,20 +126,50 @@ def exception(event: dict, display: str, absolute: str, network: list, function:
         lines.append(NETWORK_USED.format(targets=_network_targets(network)))
     elif event["type"] in EXCEPTION_EXPLANATIONS:
         lines.append(EXCEPTION_EXPLANATIONS[event["type"]])
+        lines.extend(_unquoted_text(event))
     lines.append("What Python said:")
     lines.append(_indent(_relative(event["traceback"], display, absolute).rstrip()))
     return "\n".join(lines)
 
 
+# What Python's message means, by a piece of it, most specific first; the advice fits the error.
+SYNTAX_ADVICE = (
+    ("outside function", "return (and yield) only work inside a function: indent the line under its def, or "
+                         "remove it."),
+    ("unexpected indent", "This line starts with spaces that nothing asks for: remove them. Only the lines inside "
+                          "a def, if, for or with block are indented."),
+    ("expected an indented block", "A line ending with a colon (def, if, for, with) must be followed by at least "
+                                   "one line indented 4 more spaces."),
+    ("unindent does not match", "This line's indentation lines up with no block above it: give it exactly the "
+                                "spaces of the block it belongs to (4 per level)."),
+    ("inconsistent use of tabs", "This file mixes tabs and spaces at the start of its lines: indent with spaces "
+                                 "only."),
+    ("unterminated string", "A string is opened with a quote and never closed on the same line: add the closing "
+                            "quote."),
+    ("unterminated triple-quoted", "A triple-quoted string (\"\"\" or \'\'\') is never closed: add the three closing "
+                                   "quotes."),
+    ("was never closed", "A bracket, brace or parenthesis opened on this line is never closed: add its closing "
+                         "partner."),
+    ("unmatched", "This closing bracket has no opening partner: remove it, or add the opening one."),
+    ("does not match opening", "The closing bracket is not the kind that was opened: ( goes with ), [ with ], "
+                               "{ with }."),
+    ("invalid character", "The line holds a character Python cannot read as code, such as curly quotes “ ” or ‘ ’ "
+                          "from a word processor: type straight quotes \" or \'."),
+    ("forgot a comma", "Put a comma between the items of a list, tuple or dict."),
+    ("expected ':'", "A def, if, for or with line ends with a colon."),
+    ("cannot assign to", "The left of = must be a name (or an item, like d[\"key\"]): == compares, = stores."),
+)
+SYNTAX_ADVICE_OTHERWISE = ("Python could not read your file, so none of it ran. Look at the line below, and the "
+                           "code just before it, for a missing bracket, quote, comma or colon.")
+
+
 def syntax_error(event: dict, display: str, absolute: str) -> str:
     kind = event["type"]
     line = f" on line {event['line']}" if event.get("line") else ""
-    if kind in ("IndentationError", "TabError"):
-        why = ("Python uses the spaces at the start of a line to group code; this line is indented more "
-               "or less than Python expected. Indent with 4 spaces, and don't mix tabs and spaces.")
-    else:
-        why = ("Python could not read your file, so none of it ran. Look at the line below (and the one "
-               "before it) for a missing bracket, quote, comma or colon.")
+    message = event.get("message", "")
+    why = next((advice for piece, advice in SYNTAX_ADVICE if piece in message), SYNTAX_ADVICE_OTHERWISE)
+    if why is not SYNTAX_ADVICE_OTHERWISE:
+        why = "Python could not read your file, so none of it ran. " + why
     return f"{display} has {article(kind)} {kind}{line}. {why}\n{_indent(_relative(event['formatted'], display, absolute).rstrip())}"
 
 

@@ -110,7 +110,7 @@ class StepRun:
     def sandbox_violation(self) -> str | None:
         """Why the step cannot pass whatever its values: it used the network, forked, or flooded the output."""
         if self.network:
-            return messages.network_used(self.display, self.network)
+            return messages.network_used(self.display, self.network, self.step.simulated_aws)
         if self.forked:
             return messages.forked(self.display)
         if self.step.penalize_output_flood and self.output is not None and self.output.truncated:
@@ -215,7 +215,8 @@ class StepRun:
             if kind == "call_done":
                 self.network.extend(event.get("network", []))
                 self.forked = self.forked or event.get("forked") is True
-                answers.append({"returned": self._decoded(event["returned"])})
+                answers.append({"returned": self._decoded(event["returned"]),
+                                "changed_arguments": event.get("changed_arguments") is True})
             elif kind == "exception":
                 self.network.extend(event.get("network", []))
                 answers.append({"exception": event, "text": self._exception_text(event, function)})

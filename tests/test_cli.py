@@ -54,7 +54,7 @@ def test_json_holds_only_the_document_with_every_field(solutions_copy):
     assert (document["score"], document["max_score"]) == (3 + MANIFEST.step(5).points, 4)
     assert document["grader_modified"] is False
     for entry, step in zip(document["steps"], MANIFEST.steps):
-        assert set(entry) == {"step", "title", "file", "status", "message", "hint", "score", "max_score", "bonus",
+        assert set(entry) == {"step", "name", "title", "file", "status", "message", "hint", "score", "max_score", "bonus",
                               "output"}
         assert (entry["step"], entry["title"], entry["hint"]) == (step.number, step.title, step.hint)
     assert [entry["status"] for entry in document["steps"]] == ["passed", "error", "passed", "passed", "passed"]
@@ -79,7 +79,7 @@ def test_a_missing_step_file_is_reported_as_missing(solutions_copy):
 @pytest.mark.parametrize("args, words", [
     (["--target", "no/such/folder"], "no/such/folder is not a folder of step files"),
     (["--step", "9"], "there is no step 9; the steps are 1 to 5"),
-    (["--step", "two"], "argument --step: invalid int value: 'two'"),
+    (["--step", "two"], "there is no step two; the steps are 1 to 5 (create-table"),
     (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
     (["--time-limit", "0"], "--time-limit must be a positive number of seconds"),
     (["--colour"], "unrecognized arguments: --colour"),

@@ -348,8 +348,10 @@ def _make_calls(channel: _Channel, namespace: dict, calls: list, network: list, 
         except BaseException as error:  # noqa: BLE001 - anything the learner's function raises
             channel.send(dict(_describe_exception(error, "call", path), index=index, network=network))
             continue
+        # Whether the function changed what it was given (a record it writes into): for the learner's words only.
+        changed = [wire.encode(arg) for arg in args[:len(call["args"])]] != call["args"]
         channel.send({"event": "call_done", "index": index, "returned": wire.encode(returned), "network": network,
-                      "forked": bool(forks)})
+                      "forked": bool(forks), "changed_arguments": changed})
     return True
 
 

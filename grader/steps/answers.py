@@ -74,6 +74,21 @@ def function(run: StepRun, name: str, signature: str) -> FunctionInfo:
     return value
 
 
+def signature(function: FunctionInfo) -> str:
+    """How the learner wrote the function's first line, from its parameters: def f(a, /, b=..., *args, c, **kw):"""
+    parts: list[str] = []
+    kinds = [param["kind"] for param in function.params]
+    for index, param in enumerate(function.params):
+        kind = param["kind"]
+        if kind == "KEYWORD_ONLY" and "VAR_POSITIONAL" not in kinds and "KEYWORD_ONLY" not in kinds[:index]:
+            parts.append("*")
+        prefix = {"VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(kind, "")
+        parts.append(prefix + param["name"] + ("=..." if param["has_default"] else ""))
+        if kind == "POSITIONAL_ONLY" and kinds[index + 1:index + 2] != ["POSITIONAL_ONLY"]:
+            parts.append("/")
+    return f"def {function.name}({', '.join(parts)}):"
+
+
 def process_event(run: StepRun) -> FunctionInfo:
     return function(run, "process_event", "record")
 

@@ -12,7 +12,7 @@ import pytest
 from grader import aws
 from grader.failures import CheckFailed
 from grader.steps import words as shared_words
-from grader.steps.answers import audit_delivery, function, list_of_dicts, request_dict, table_key
+from grader.steps.answers import audit_delivery, function, list_of_dicts, request_dict, signature, table_key
 from grader.steps.audit_trail import words
 from grader.values import MISSING, show
 
@@ -55,10 +55,11 @@ def test_audit_key_is_product_id_and_sequence_number(run):
 def test_handle_batch_takes_event_and_context(run):
     """AWS Lambda calls a handler with two arguments: def handle_batch(event, context):. The records are in
     event["Records"]."""
-    params = function(run, "handle_batch", "event, context").params
+    handler = function(run, "handle_batch", "event, context")
+    params = handler.params
     if [(p["name"], p["kind"]) for p in params] != [("event", "POSITIONAL_OR_KEYWORD"),
                                                      ("context", "POSITIONAL_OR_KEYWORD")]:
-        found = "def handle_batch(" + ", ".join(p["name"] for p in params) + "):"
+        found = signature(handler)
         raise CheckFailed(run.where("handle_batch"), words.EVENT_AND_CONTEXT,
                           expected="def handle_batch(event, context):", found=found)
 

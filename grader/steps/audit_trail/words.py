@@ -49,8 +49,20 @@ def audit_remove_missing(row) -> str:
             "NewStock 0, not skip it.")
 
 
+WHERE_VALUES_COME_FROM = {
+    "OldStock": ("OldStock is the stock in the record's OldImage (0 for an INSERT, which has none). Read it from "
+                 "each record: the handler may start at any point of the stream and see a record twice, so a count "
+                 "it keeps itself does not know the stock before."),
+    "NewStock": "NewStock is the stock in the record's NewImage (0 for a REMOVE, which has none).",
+    "Delta": "Delta is NewStock - OldStock: negative when stock went down.",
+    "ApproximateCreationDateTime": ("ApproximateCreationDateTime is record[\"dynamodb\"][\"ApproximateCreationDateTime\"], "
+                                    "stored as a number, as it comes."),
+    "EventName": "EventName is the record's eventName: INSERT, MODIFY or REMOVE, as a string.",
+}
+
+
 def audit_value_wrong(row, name: str) -> str:
-    return f"The item for {_change(row)} has a wrong {name}."
+    return f"The item for {_change(row)} has a wrong {name}. {WHERE_VALUES_COME_FROM.get(name, '')}".rstrip()
 
 
 AUDIT_DUPLICATES = ("After the grader delivered one batch a second time (streams deliver at least once), the audit "

@@ -50,7 +50,7 @@ def test_stream_arn_is_the_given_string(run):
     from the table's LatestStreamArn."""
     arn = run.value("stream_arn")
     if type(arn) is not str:
-        raise CheckFailed(run.where("stream_arn"), words.ARN_NOT_A_STRING, expected=show(STREAM_ARN),
+        raise CheckFailed(run.where("stream_arn"), words.arn_not_a_string(arn), expected=show(STREAM_ARN),
                           found=describe(arn))
     if arn != STREAM_ARN:
         raise CheckFailed(run.where("stream_arn"), words.arn_differs(arn, STREAM_ARN, first_difference(arn, STREAM_ARN)),

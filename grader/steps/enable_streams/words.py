@@ -33,7 +33,11 @@ def wrong_view_type(view_type, valid) -> str:
     return f"{show(view_type)} is not a stream view type. DynamoDB knows {', '.join(valid)}; use NEW_AND_OLD_IMAGES."
 
 
-ARN_NOT_A_STRING = "stream_arn must be a string: put the ARN in quotes."
+def arn_not_a_string(arn) -> str:
+    if type(arn) is tuple and len(arn) == 1 and isinstance(arn[0], str):
+        return ("stream_arn is a tuple holding the ARN: the comma at the end of the line makes it one. Remove the "
+                "trailing comma.")
+    return "stream_arn must be a string: put the ARN in quotes."
 
 
 def arn_differs(found: str, expected: str, index: int) -> str:

@@ -4,17 +4,13 @@ import pytest
 
 from grader.failures import CheckFailed
 from grader.steps import words as shared_words
-from grader.steps.answers import process_event, stream_cases
+from grader.steps.answers import process_event, signature, stream_cases
 from grader.steps.process_event import words
 from grader.values import describe, kind_of, same, show
 
 pytestmark = pytest.mark.step("process-event")
 POSITIONAL = ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
 
-
-def _parameter(param: dict) -> str:
-    prefix = {"VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(param["kind"], "")
-    return prefix + param["name"] + ("=..." if param["has_default"] else "")
 
 
 def test_process_event_is_a_function(run):
@@ -25,9 +21,10 @@ def test_process_event_is_a_function(run):
 def test_process_event_takes_one_record_parameter(run):
     """The function gets one stream record from its caller, so it takes one parameter named record: def
     process_event(record):"""
-    params = process_event(run).params
+    function = process_event(run)
+    params = function.params
     if len(params) != 1 or params[0]["name"] != "record" or params[0]["kind"] not in POSITIONAL:
-        found = "def process_event(" + ", ".join(_parameter(p) for p in params) + "):"
+        found = signature(function)
         raise CheckFailed(run.where("process_event"), words.ONE_RECORD_PARAMETER,
                           expected="def process_event(record):", found=found)
 
@@ -40,10 +37,10 @@ def _check_answer(run, change, record, answer, old_stock=None):
     returned = answer["returned"]
     expected = (change.product_id, change.stock)
     if type(returned) is not tuple:
-        raise CheckFailed(where, words.not_a_tuple(situation, returned),
+        raise CheckFailed(where, words.not_a_tuple(situation, returned, change.stock),
                           expected=f"a tuple {show(expected)}", found=describe(returned))
     if len(returned) != 2:
-        raise CheckFailed(where, words.tuple_length(situation, len(returned)),
+        raise CheckFailed(where, words.tuple_length(situation, returned),
                           expected=show(expected), found=show(returned))
     product_id, stock = returned
     if type(product_id) is not str:

@@ -18,17 +18,25 @@ def record_situation(change, record: dict) -> str:
             f"table's stream, whose record[\"dynamodb\"][\"NewImage\"] is {show(image, 200)}.")
 
 
-def not_a_tuple(situation: str, returned) -> str:
+def not_a_tuple(situation: str, returned, stock) -> str:
     text = f"{situation}\nIt must return a tuple (product_id, stock), but it returned {kind_of(returned)}."
-    if returned is None:
+    if returned is None and stock == 0:
+        text += (" The stock in this record is 0: a test like `if stock:` or a default like `stock or ...` treats 0 "
+                 "as missing, but 0 is a real stock level. Return (product_id, 0).")
+    elif returned is None:
         text += " Did you forget the return statement?"
     elif isinstance(returned, (list, dict)):
         text += " Write return (product_id, stock), with round brackets."
     return text
 
 
-def tuple_length(situation: str, length: int) -> str:
-    return f"{situation}\nIt must return a tuple of two items, (product_id, stock), but it returned {length}."
+def tuple_length(situation: str, returned: tuple) -> str:
+    count = len(returned)
+    text = (f"{situation}\nIt must return a tuple of two items, (product_id, stock), but it returned a tuple of "
+            f"{count} item{'' if count == 1 else 's'}: {show(returned)}.")
+    if count == 1:
+        text += " Put both values in it: return (product_id, stock)."
+    return text
 
 
 def product_id_type(situation: str, value) -> str:

@@ -3,7 +3,8 @@
 import pytest
 
 from grader import source
-from grader.failures import CheckFailed
+from grader.failures import CheckFailed, RunProblem
+from grader.sandbox.wire import FunctionInfo
 from grader.steps import words as shared_words
 from grader.steps.answers import process_event
 from grader.steps.simulate_event import words
@@ -12,6 +13,7 @@ from grader.values import MISSING, describe, same, show
 pytestmark = pytest.mark.step("simulate-event")
 
 EXPECTED_RESULT = ("P123", 50)
+EXPECTED_RECORD = {"dynamodb": {"NewImage": {"ProductID": {"S": "P123"}, "Stock": {"N": "50"}}}}
 EXAMPLE = '{"dynamodb": {"NewImage": {"ProductID": {"S": "P123"}, "Stock": {"N": "50"}}}}'
 
 
@@ -31,14 +33,28 @@ def _new_image(run) -> dict:
     return value
 
 
+def _changes_its_record(run) -> bool:
+    """True if process_event writes into the record it is given (tried on a record of the grader's own): then
+    sample_record, as the grader reads it after the file ran, is not what the learner wrote."""
+    try:
+        if not isinstance(run.value("process_event"), FunctionInfo):
+            return False
+        (answer,) = run.call("process_event", [[EXPECTED_RECORD]])
+    except (CheckFailed, RunProblem):
+        return False
+    return answer.get("changed_arguments") is True
+
+
 def _attribute(run, name: str, type_code: str, text: str) -> None:
     image = _new_image(run)
     where = f'sample_record["dynamodb"]["NewImage"]["{name}"]'
     expected = {type_code: text}
     found = image.get(name, MISSING)
     if not same(found, expected):
-        raise CheckFailed(run.where(where), words.wrong_attribute(name, expected, found),
-                          expected=show(expected), found=show(found) if name in image else "nothing")
+        explanation = (words.PROCESS_EVENT_CHANGED_THE_RECORD if _changes_its_record(run)
+                       else words.wrong_attribute(name, expected, found))
+        raise CheckFailed(run.where(where), explanation, expected=show(expected),
+                          found=show(found) if name in image else "nothing")
 
 
 def test_sample_record_is_a_dict(run):

@@ -34,6 +34,10 @@ def wrong_result() -> str:
     return "result must be the tuple that process_event returns for sample_record: ('P123', 50)."
 
 
+PROCESS_EVENT_CHANGED_THE_RECORD = (
+    "sample_record no longer holds what your file wrote: process_event changes the record it is given (the grader "
+    "tried it on a record of its own, and the record came back changed). A function that processes a record must "
+    "only read it: keep the converted values in variables of its own, and leave record as it was.")
 PROCESS_EVENT_NOT_CALLED = ("Your file never sets result = process_event(sample_record). result must be what that "
                             "call returns (not a value you typed in), called with sample_record itself (not a copy).")
 
