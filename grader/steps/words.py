@@ -76,3 +76,8 @@ NO_RECORDS_FOR_HANDLER = ("The grader could not test handle_batch: it needs stre
 
 def call_raised(situation: str, text: str) -> str:
     return f"{situation}\nIt raised an error instead of returning.\n{text}"
+
+
+# For any table the learner describes (products_table, audit_table).
+TIP_BILLING = ("Tip: real DynamoDB also needs a billing mode; the grader supplied BillingMode=\"PAY_PER_REQUEST\" "
+               "for you. In real code, add \"BillingMode\": \"PAY_PER_REQUEST\" (or ProvisionedThroughput).")

@@ -46,8 +46,22 @@ def test_table_name_is_products(run):
                           expected=show("Products"), found=show(name))
 
 
-def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected: list[dict]):
-    """Check a KeySchema or AttributeDefinitions list against the one entry it must hold."""
+def _index_attributes(table: dict) -> set[str]:
+    """The attributes the table's secondary indexes are keyed on: AttributeDefinitions declares those too."""
+    names = set()
+    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        indexes = table.get(key)
+        for index in indexes if isinstance(indexes, list) else ():
+            schema = index.get("KeySchema") if isinstance(index, dict) else None
+            for entry in schema if isinstance(schema, list) else ():
+                if isinstance(entry, dict) and isinstance(entry.get("AttributeName"), str):
+                    names.add(entry["AttributeName"])
+    return names
+
+
+def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected: list[dict]) -> dict:
+    """Check a KeySchema or AttributeDefinitions list: it holds ProductID once, and (for AttributeDefinitions) only
+    the attributes the table's indexes are keyed on besides. Returns ProductID's entry."""
     where = f'products_table["{key}"]'
     for index, entry in enumerate(entries):
         for field in entry:
@@ -63,18 +77,19 @@ def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected
         near = next((n for n in names if isinstance(n, str) and n.lower() == "productid"), None)
         raise CheckFailed(run.where(where), words.product_id_missing(key, near),
                           expected=show(expected), found=show(entries))
-    extra = [n for n in names if n != "ProductID"]
-    if extra or len(entries) != 1:
+    allowed = {"ProductID"} | (_index_attributes(products_table(run)) if key == "AttributeDefinitions" else set())
+    extra = [n for n in names if n not in allowed]
+    if extra or names.count("ProductID") != 1 or key == "KeySchema" and len(entries) != 1:
         raise CheckFailed(run.where(where), words.only_product_id(key, extra),
                           expected=show(expected), found=show(entries))
+    return next(entry for entry in entries if entry["AttributeName"] == "ProductID")
 
 
 def test_key_schema_is_product_id_as_hash_key(run):
     """KeySchema is a list of dicts, one per key attribute. This table has a single key, so the list has one dict:
     {"AttributeName": "ProductID", "KeyType": "HASH"}. HASH means partition key."""
     entries = list_of_dicts(run, "KeySchema", str(KEY_SCHEMA))
-    _entry(run, "KeySchema", entries, ("AttributeName", "KeyType"), KEY_SCHEMA)
-    key_type = entries[0]["KeyType"]
+    key_type = _entry(run, "KeySchema", entries, ("AttributeName", "KeyType"), KEY_SCHEMA)["KeyType"]
     if key_type != "HASH":
         raise CheckFailed(run.where('products_table["KeySchema"][0]["KeyType"]'), words.wrong_key_type(key_type),
                           expected=show("HASH"), found=show(key_type))
@@ -84,10 +99,10 @@ def test_attribute_definitions_declare_product_id_as_a_string(run):
     """AttributeDefinitions declares the type of each key attribute, and only of key attributes: [{"AttributeName":
     "ProductID", "AttributeType": "S"}]. S is string, N is number."""
     entries = list_of_dicts(run, "AttributeDefinitions", str(ATTRIBUTE_DEFINITIONS))
-    _entry(run, "AttributeDefinitions", entries, ("AttributeName", "AttributeType"), ATTRIBUTE_DEFINITIONS)
-    attribute_type = entries[0]["AttributeType"]
+    entry = _entry(run, "AttributeDefinitions", entries, ("AttributeName", "AttributeType"), ATTRIBUTE_DEFINITIONS)
+    attribute_type = entry["AttributeType"]
     if attribute_type != "S":
-        raise CheckFailed(run.where('products_table["AttributeDefinitions"][0]["AttributeType"]'),
+        raise CheckFailed(run.where(f'products_table["AttributeDefinitions"][{entries.index(entry)}]["AttributeType"]'),
                           words.wrong_attribute_type(attribute_type), expected=show("S"), found=show(attribute_type))
 
 
@@ -108,4 +123,4 @@ def test_dynamodb_accepts_the_table(run):
     if not simulation.accepted:
         raise CheckFailed(run.where("products_table"), shared_words.create_table_rejected(simulation.error))
     if simulation.billing_supplied:
-        run.tip(words.TIP_BILLING)
+        run.tip(shared_words.TIP_BILLING)

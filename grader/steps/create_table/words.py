@@ -29,9 +29,11 @@ def product_id_missing(key: str, near) -> str:
 
 def only_product_id(key: str, extra: list) -> str:
     if key == "AttributeDefinitions" and extra:
-        return (f"Declare only key attributes in AttributeDefinitions: {show(extra)} is not part of the key "
-                "(DynamoDB rejects definitions it does not use). Items can still hold any other attributes, "
-                "like Stock, without declaring them.")
+        return (f"Declare only key attributes in AttributeDefinitions: {show(extra)} is not part of the key, nor of "
+                "an index's key (DynamoDB rejects definitions it does not use). Items can still hold any other "
+                "attributes, like Stock, without declaring them.")
+    if key == "AttributeDefinitions":
+        return "AttributeDefinitions must declare ProductID once."
     return f"{key} must hold exactly one entry, for ProductID: the table's key is ProductID alone."
 
 
@@ -50,7 +52,3 @@ def wrong_attribute_type(attribute_type) -> str:
     if isinstance(attribute_type, str) and attribute_type.lower() in ("string", "str", "s"):
         return 'Attribute types are one capital letter: "S" for string, "N" for number, "B" for binary.'
     return 'Product ids like "P123" are strings, and DynamoDB\'s code for string is "S".'
-
-
-TIP_BILLING = ("Tip: real DynamoDB also needs a billing mode; the grader supplied BillingMode=\"PAY_PER_REQUEST\" "
-               "for you. In real code, add \"BillingMode\": \"PAY_PER_REQUEST\" (or ProvisionedThroughput).")
