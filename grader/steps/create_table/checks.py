@@ -7,7 +7,7 @@ import pytest
 from grader import aws
 from grader.failures import CheckFailed
 from grader.steps import words as shared_words
-from grader.steps.answers import list_of_dicts, products_table, table_key, table_simulation
+from grader.steps.answers import index_attributes, list_of_dicts, products_table, table_key, table_simulation
 from grader.steps.create_table import words
 from grader.values import show
 
@@ -46,19 +46,6 @@ def test_table_name_is_products(run):
                           expected=show("Products"), found=show(name))
 
 
-def _index_attributes(table: dict) -> set[str]:
-    """The attributes the table's secondary indexes are keyed on: AttributeDefinitions declares those too."""
-    names = set()
-    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        indexes = table.get(key)
-        for index in indexes if isinstance(indexes, list) else ():
-            schema = index.get("KeySchema") if isinstance(index, dict) else None
-            for entry in schema if isinstance(schema, list) else ():
-                if isinstance(entry, dict) and isinstance(entry.get("AttributeName"), str):
-                    names.add(entry["AttributeName"])
-    return names
-
-
 def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected: list[dict]) -> dict:
     """Check a KeySchema or AttributeDefinitions list: it holds ProductID once, and (for AttributeDefinitions) only
     the attributes the table's indexes are keyed on besides. Returns ProductID's entry."""
@@ -77,7 +64,7 @@ def _entry(run, key: str, entries: list[dict], fields: tuple[str, str], expected
         near = next((n for n in names if isinstance(n, str) and n.lower() == "productid"), None)
         raise CheckFailed(run.where(where), words.product_id_missing(key, near),
                           expected=show(expected), found=show(entries))
-    allowed = {"ProductID"} | (_index_attributes(products_table(run)) if key == "AttributeDefinitions" else set())
+    allowed = {"ProductID"} | (index_attributes(products_table(run)) if key == "AttributeDefinitions" else set())
     extra = [n for n in names if n not in allowed]
     if extra or names.count("ProductID") != 1 or key == "KeySchema" and len(entries) != 1:
         raise CheckFailed(run.where(where), words.only_product_id(key, extra),
