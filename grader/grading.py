@@ -64,6 +64,9 @@ class StepResult:
     checks: list[CheckOutcome] = field(default_factory=list)
     more_hint: str = ""  # the specific hint for the check that failed first, if the manifest has one
     violation: bool = False  # used the network, started a process (or flooded its output, if so set): no credit
+    # The file stopped with an error before it finished: its checks ran on what it had set, to name the cause, and
+    # it earns nothing, as a file that could not run.
+    crashed: bool = False
     output: str = ""  # the last lines the learner's code printed, when the step does not pass
     detail: Detail | None = None  # the first failed check's parts, when a check found the answer wrong
     printed: str = ""  # what the learner's code printed, under its heading, as the message ends with it
@@ -83,11 +86,11 @@ class StepResult:
         run on its file, but the starter hands those parts over done, so they earn nothing here). A step that
         does not pass never earns all its points: if every check of its own passed (an earlier step's part of
         the file is broken), that counts as one more check failed. Code that broke the rules (network, fork)
-        earns nothing."""
+        earns nothing, and so does a file that stopped with an error before it finished."""
         if self.passed:
             return self.step.points
         own = [outcome for outcome in self.checks if outcome.first_step == self.step.number]
-        if not own or self.violation:
+        if not own or self.violation or self.crashed:
             return 0.0
         earned = sum(outcome.error is None for outcome in own)
         counted = len(own) + (1 if earned == len(own) else 0)
@@ -272,7 +275,11 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
     result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
-    if violation and not (failures and isinstance(failures[0].error, RunProblem)):
+    result.crashed = run.crashed is not None
+    crash_first = result.crashed and not (failures and isinstance(failures[0].error, CheckFailed))
+    if crash_first:  # the file stopped with an error, and nothing it set before was wrong: the error is the verdict
+        result.status, result.message = Status(run.crashed.status), run.crashed.text
+    elif violation and not (failures and isinstance(failures[0].error, RunProblem)):
         result.status, result.message, result.violation = Status.ERROR, messages.with_output(violation, run.output), True
     elif not result.checks:
         result.status, result.message = Status.ERROR, messages.grader_fault("no check ran for this step")
@@ -287,6 +294,10 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
             result.printed = messages.printed_block(run.output)
             result.status = Status.FAILED
             result.message = f"{error.text}\n{result.printed}" if result.printed else error.text
+            if run.crashed is not None:  # the file stopped with an error; what was wrong before it comes first
+                result.status = Status.ERROR
+                result.printed = messages.probably_why_it_crashed(run.crashed.text)
+                result.message = f"{error.text}\n{result.printed}"
         elif isinstance(first.error, RunProblem):
             result.status, result.message = Status(first.error.status), first.error.text
         else:

@@ -235,6 +235,10 @@ def last_lines(output, count: int = 10) -> str:
     return "\n".join(output.text.rstrip().splitlines()[-count:]) if output.text.strip() else ""
 
 
+def probably_why_it_crashed(crash: str) -> str:
+    return f"This is probably why your file stopped with an error:\n{_indent(crash)}"
+
+
 def printed_block(output) -> str:
     """What the learner's code printed, under its heading ("" when it printed nothing)."""
     if output is None or not output.text.strip():

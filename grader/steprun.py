@@ -67,6 +67,7 @@ class StepRun:
         self._problem: RunProblem | None = None
         self._calls: dict[str, list] = {}
         self._values: dict = {}
+        self._defined_before_crash: dict = {}  # the variables the file set before an error stopped it
         self._pending: collections.deque = collections.deque()  # requests sent ahead, answers not yet read
         self.network: list[str] = []
         self.waiting_threads: list[str] = []
@@ -141,6 +142,9 @@ class StepRun:
                 self.network.extend(event.get("network", []))
             else:
                 self._problem = self._describe(event, "module")
+                if isinstance(event, dict) and event.get("event") == "exception" and isinstance(event.get("values"),
+                                                                                                 dict):
+                    self._defined_before_crash = event["values"]
                 raise self._problem
         return self._module
 
@@ -149,9 +153,21 @@ class StepRun:
         return self.state == STARTED and (self._module is not None or self._problem is not None
                                           or self._process.has_news())
 
+    @property
+    def crashed(self) -> RunProblem | None:
+        """What stopped the learner's file while it ran, if something did."""
+        return self._problem if self._module is None else None
+
     def value(self, name: str):
-        """The learner's variable ``name``, rebuilt from exact built-in types; fails if it is not defined."""
-        report = self._module_report()
+        """The learner's variable ``name``, rebuilt from exact built-in types; fails if it is not defined. When
+        the file raised an error, the variables it set before the error still answer: a check of their shape
+        can then name the cause (the other checks meet the error)."""
+        try:
+            report = self._module_report()
+        except RunProblem:
+            if name not in self._defined_before_crash:
+                raise
+            report = {"values": self._defined_before_crash}
         if name not in report["values"]:
             raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
         if name not in self._values:  # checks read and never change it: decode it once

@@ -385,7 +385,10 @@ def main(channel: _Channel) -> None:
         channel.send({"event": "memory", "phase": "module"})
         return
     except BaseException as error:  # noqa: BLE001 - anything the learner's module raises
-        channel.send(dict(_describe_exception(error, "module", filename), network=network))
+        # With the values it defined before the error: a wrong sample_record is the cause to name, not the
+        # KeyError process_event raised on it.
+        defined = _module_report(namespace, request["names"], network)["values"]
+        channel.send(dict(_describe_exception(error, "module", filename), network=network, values=defined))
         return
     _wait_for_threads(channel)
     report = _module_report(namespace, request["names"], network)
