@@ -130,8 +130,9 @@ class LearnerAccount:
     def _moto_answer(self, method: str, url: str, headers: dict, body: bytes):
         """(status, headers, body) for one request, from moto through botocore's documented last step before
         the network: the ``before-send`` event, emitted on the grader's own client for the service the URL
-        names. moto answers it as it answers the grader's own calls (mock_aws registers its handler for
-        ``before-send`` on every botocore session); what answers is whoever botocore would ask."""
+        names. moto answers it as it answers the grader's own calls: importing moto adds its handler for
+        ``before-send`` to every botocore session made afterwards (the grader's clients' too), and
+        mock_aws().start() switches it on. What answers is whoever botocore itself would ask."""
         from botocore.awsrequest import AWSPreparedRequest
         from botocore.compat import HTTPHeaders
 
