@@ -88,9 +88,14 @@ def _started_clients():
 # __path__, which loads it; a hand-made module in its place hung on how moto imports it. ~75 ms of CPU.)
 
 def _lend_loader_to_moto(loader) -> None:
-    """moto reads each service's botocore model with a new loader of its own, which first lists every
-    service botocore knows (~400 folders) and then parses the model again (~40 ms before the first
-    answer). Our session's loader has done both already."""
+    """Fenced: the one private use of moto kept for speed (moto has no public way to share a loader), guarded
+    by tests/test_moto_shortcuts.py, which checks its effect and fails if moto changes.
+
+    moto reads each service's botocore model with a new loader of its own (moto.core.utils.create_loader),
+    which first lists every service botocore knows (~400 folders) and then parses the model again (~45 ms of
+    CPU before the first answer). Our session's loader has done both already, and reads the same models:
+    moto has no extras of its own for DynamoDB or DynamoDB Streams (the test checks that too). Should moto
+    lose create_loader, nothing is replaced: the grader still works, only slower."""
     utils = importlib.import_module("moto.core.utils")
     if callable(getattr(utils, "create_loader", None)):
         utils.create_loader = lambda *args, **kwargs: loader
