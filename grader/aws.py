@@ -269,8 +269,13 @@ def _simulate_encoded(encoded_request: str, changes: tuple[StockChange, ...]) ->
 
 
 def forget_account(account_id: str) -> None:
-    """Drop every DynamoDB table and stream of a moto account (the caller holds MOTO_LOCK). moto has no
-    public call for this; fenced here, and tests/test_fresh_state.py checks its effect."""
+    """Drop every DynamoDB table and stream of a moto account (the caller holds MOTO_LOCK). Fenced: moto has no
+    public call for this, and tests/test_fresh_state.py checks its effect (it fails if moto changes).
+
+    Not DeleteTable through the API: moto keeps every shard iterator DynamoDB Streams ever handed out, and
+    no call drops them; each holds its deleted table (items, stream records) in memory, ~24 KiB a simulation
+    for the life of a worker, and keeps its records readable. Dropping the account's backends takes them too,
+    in ~0.03 ms rather than ~8 ms."""
     backends = sys.modules.get("moto.backends")
     if backends is None:  # nothing was ever created: moto was never loaded
         return
