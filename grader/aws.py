@@ -273,9 +273,10 @@ def forget_account(account_id: str) -> None:
     public call for this, and tests/test_fresh_state.py checks its effect (it fails if moto changes).
 
     Not DeleteTable through the API: moto keeps every shard iterator DynamoDB Streams ever handed out, and
-    no call drops them; each holds its deleted table (items, stream records) in memory, ~24 KiB a simulation
-    for the life of a worker, and keeps its records readable. Dropping the account's backends takes them too,
-    in ~0.03 ms rather than ~8 ms."""
+    no call drops them, so a deleted table's records stay readable through one and the account's backend
+    holds them all. Dropping the account's backends drops its iterators too, in ~0.03 ms rather than ~8 ms.
+    (Either way, moto also keeps every model object it ever makes, for its dashboard, until mock_aws stops:
+    ~27 KiB a simulation, measured.)"""
     backends = sys.modules.get("moto.backends")
     if backends is None:  # nothing was ever created: moto was never loaded
         return
