@@ -133,12 +133,11 @@ class LearnerAccount:
         names. moto answers it as it answers the grader's own calls: importing moto adds its handler for
         ``before-send`` to every botocore session made afterwards (the grader's clients' too), and
         mock_aws().start() switches it on. What answers is whoever botocore itself would ask."""
-        from botocore.awsrequest import AWSPreparedRequest
-        from botocore.compat import HTTPHeaders
+        from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
         from . import aws
 
-        prepared_headers = HTTPHeaders()
+        prepared_headers = HeadersDict()  # as botocore's own prepared requests have them: case-insensitive
         for key, value in headers.items():
             if str(key).lower() != aws.ACCOUNT_HEADER:
                 prepared_headers[str(key)] = str(value)
