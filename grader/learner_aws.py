@@ -77,6 +77,16 @@ def _speaks_json(headers: dict) -> bool:
     return "x-amz-target" in names or "json" in names.get("content-type", "")
 
 
+def _send_event(client, headers) -> str:
+    """The event botocore's endpoint emits just before it sends a request: before-send.<service>.<operation>
+    (the operation from X-Amz-Target if the service has it; else the service's name alone, which the same
+    handlers hear)."""
+    model = client.meta.service_model
+    event = f"before-send.{model.service_id.hyphenize()}"
+    operation = str(headers.get("X-Amz-Target", "")).rpartition(".")[2]
+    return f"{event}.{operation}" if operation in model.operation_names else event
+
+
 class LearnerAccount:
     """One run's account in the grader's moto: forwarded requests are answered in it, and it is emptied
     when the run is over."""
@@ -118,24 +128,29 @@ class LearnerAccount:
                 "body": base64.b64encode(answer_body or b"").decode("ascii")}
 
     def _moto_answer(self, method: str, url: str, headers: dict, body: bytes):
-        from botocore.awsrequest import AWSPreparedRequest
-        from botocore.compat import HTTPHeaders
-        from moto.core.models import botocore_stubber
+        """(status, headers, body) for one request, from moto through botocore's documented last step before
+        the network: the ``before-send`` event, emitted on the grader's own client for the service the URL
+        names. moto answers it as it answers the grader's own calls: importing moto adds its handler for
+        ``before-send`` to every botocore session made afterwards (the grader's clients' too), and
+        mock_aws().start() switches it on. What answers is whoever botocore itself would ask."""
+        from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 
         from . import aws
 
-        prepared_headers = HTTPHeaders()
+        prepared_headers = HeadersDict()  # as botocore's own prepared requests have them: case-insensitive
         for key, value in headers.items():
             if str(key).lower() != aws.ACCOUNT_HEADER:
                 prepared_headers[str(key)] = str(value)
         prepared_headers[aws.ACCOUNT_HEADER] = self.account_id
         prepared = AWSPreparedRequest(method, url, prepared_headers, body, stream_output=False)
         with aws.MOTO_LOCK:
-            aws.clients()  # moto is started
-            answer = botocore_stubber.process_request(prepared)
-        if answer is None:
+            dynamodb, streams = aws.clients()  # moto is started
+            client = streams if SERVED_URL.match(url).group(1) else dynamodb
+            _, response = client.meta.events.emit_until_response(_send_event(client, prepared_headers),
+                                                                  request=prepared)
+        if response is None:
             raise ValueError(f"no simulated service at {url}")
-        return answer
+        return response.status_code, response.headers, response.content
 
     def create_table(self, request: dict) -> str | None:
         """Create a table in this account from a learner's CreateTable request; None, or why it failed."""

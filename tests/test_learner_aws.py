@@ -22,10 +22,15 @@ AUDIT = {
 }
 
 
+STREAMS_URL = "https://streams.dynamodb.us-east-1.amazonaws.com/"
+
+
 def request(operation: str, payload: dict, *, url: str = "https://dynamodb.us-east-1.amazonaws.com/") -> dict:
-    """A DynamoDB request as a learner's process forwards it (see sandbox/child.py)."""
+    """A DynamoDB (or, at STREAMS_URL, DynamoDB Streams) request as a learner's process forwards it (see
+    sandbox/child.py)."""
+    target = "DynamoDBStreams_20120810" if url == STREAMS_URL else "DynamoDB_20120810"
     return {"method": "POST", "url": url,
-            "headers": {"X-Amz-Target": f"DynamoDB_20120810.{operation}",
+            "headers": {"X-Amz-Target": f"{target}.{operation}",
                         "Content-Type": "application/x-amz-json-1.0"},
             "body": base64.b64encode(json.dumps(payload).encode()).decode("ascii")}
 
@@ -48,6 +53,62 @@ def test_a_forwarded_request_is_answered_in_the_runs_own_account(account):
     put = account.serve(request("PutItem", {"TableName": "InventoryAudit", "Item": {"ProductID": {"S": "P1"}}}))
     assert put["status"] == 200
     assert account.scan("InventoryAudit") == [{"ProductID": {"S": "P1"}}]
+
+
+def test_requests_are_answered_by_whoever_botocore_asks_before_sending(account):
+    """A learner's request reaches moto as the grader's own calls do: through botocore's before-send event,
+    on the client of the service its URL names, in the run's account. DynamoDB Streams' URL works too."""
+    heard = []
+
+    def listen(event_name, request, **kwargs):
+        heard.append((event_name, request.url, request.headers[aws.ACCOUNT_HEADER]))
+
+    dynamodb, streams = aws.clients()
+    for client in (dynamodb, streams):
+        client.meta.events.register_first("before-send", listen)
+    try:
+        created = account.serve(request("CreateTable", {**AUDIT, "StreamSpecification": {
+            "StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}))
+        listed = account.serve(request("ListStreams", {}, url=STREAMS_URL))
+    finally:
+        for client in (dynamodb, streams):
+            client.meta.events.unregister("before-send", listen)
+    assert created["status"] == 200 and listed["status"] == 200, (answer_body(created), answer_body(listed))
+    stream_arn = answer_body(created)["TableDescription"]["LatestStreamArn"]
+    assert [stream["StreamArn"] for stream in answer_body(listed)["Streams"]] == [stream_arn]
+    assert heard == [
+        ("before-send.dynamodb.CreateTable", "https://dynamodb.us-east-1.amazonaws.com/", account.account_id),
+        ("before-send.dynamodb-streams.ListStreams", STREAMS_URL, account.account_id),
+    ]
+
+
+def test_a_before_send_answer_is_what_the_learner_gets(account):
+    from botocore.awsrequest import AWSResponse
+
+    class Raw:
+        def stream(self, **kwargs):
+            yield b'{"TableNames": ["FromTheHandler"]}'
+
+    def answer(request, **kwargs):
+        return AWSResponse(request.url, 200, {"x-amzn-requestid": "handler"}, Raw())
+
+    dynamodb, _ = aws.clients()
+    dynamodb.meta.events.register_first("before-send.dynamodb.ListTables", answer)
+    try:
+        answered = account.serve(request("ListTables", {}))
+    finally:
+        dynamodb.meta.events.unregister("before-send.dynamodb.ListTables", answer)
+    assert answered["status"] == 200 and answered["headers"]["x-amzn-requestid"] == "handler"
+    assert answer_body(answered) == {"TableNames": ["FromTheHandler"]}
+
+
+def test_a_request_nothing_answers_tells_the_learner_so(account, monkeypatch):
+    dynamodb, _ = aws.clients()
+    monkeypatch.setattr(dynamodb.meta.events, "emit_until_response", lambda *args, **kwargs: (None, None))
+    answer = account.serve(request("ListTables", {}))
+    assert answer["status"] == 500
+    assert "could not handle this request" in answer_body(answer)["message"]
+    assert "no simulated service at https://dynamodb.us-east-1.amazonaws.com/" in answer_body(answer)["message"]
 
 
 def test_the_grader_and_other_runs_cannot_see_a_runs_tables(account):

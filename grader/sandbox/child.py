@@ -266,8 +266,8 @@ def _forward_aws_requests(channel: "_Channel") -> None:
     import threading
     import urllib.parse
 
+    import botocore
     from botocore.awsrequest import AWSResponse
-    from botocore.handlers import BUILTIN_HANDLERS
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
     answers = channel.route_answers("aws_response")
@@ -293,7 +293,12 @@ def _forward_aws_requests(channel: "_Channel") -> None:
         return AWSResponse(request.url, answer["status"], answer["headers"],
                            _RawBody(base64.b64decode(answer["body"])))
 
-    BUILTIN_HANDLERS.append(("before-send", forward))
+    def on_every_session(session) -> None:
+        session.register("before-send", forward)
+
+    # botocore's public hook for every session made from now on (the learner's code makes its own, through
+    # boto3.client, boto3.resource or a Session of its own).
+    botocore.register_initializer(on_every_session)
 
 
 PROCESS_EVENTS = {"os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen"}
