@@ -19,7 +19,7 @@ import threading
 
 from . import messages
 
-SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.[a-z0-9-]+\.amazonaws\.com(/|$)")
+SERVED_URL = re.compile(r"https://(streams\.)?dynamodb\.([a-z0-9-]+)\.amazonaws\.com(/|$)")
 # Per run of a learner's file: what it sends is kept in the grader's memory, so it must stay small.
 MAX_REQUESTS = 2000
 MAX_BODY_BYTES = 1024 * 1024  # one request; DynamoDB's own limits are lower (an item is at most 400 KB)
@@ -109,6 +109,11 @@ class LearnerAccount:
         if not SERVED_URL.match(url):
             return _refusal(400, "ServiceNotSimulated", messages.aws_service_not_simulated(url),
                             as_json=_speaks_json(headers))
+        from . import aws  # loaded already: the grader's moto answers these requests
+
+        region = SERVED_URL.match(url).group(2)
+        if region != aws.REGION:  # the learner's tables live where the function runs, as in Lambda
+            return _refusal(400, "RegionNotSimulated", messages.aws_other_region(region, aws.REGION))
         if self.requests > MAX_REQUESTS:
             return _refusal(400, "LimitExceededException", messages.aws_too_many_requests(MAX_REQUESTS))
         if len(body) > MAX_BODY_BYTES:

@@ -68,6 +68,12 @@ def aws_service_not_simulated(url: str) -> str:
             "Streams) for this exercise. Use boto3's \"dynamodb\" client or resource.")
 
 
+def aws_other_region(region: str, home: str) -> str:
+    return (f"Your code asked DynamoDB in {region}, but your tables are in {home}, the region your function runs "
+            "in. Create the client or resource without region_name: in AWS Lambda it then uses the function's own "
+            "region, as it does here.")
+
+
 def aws_too_many_requests(limit: int) -> str:
     return (f"Your code sent more than {limit:,} DynamoDB requests in one run, which is far more than this "
             "exercise needs. Look for a loop that keeps calling DynamoDB.")
