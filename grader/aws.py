@@ -332,10 +332,16 @@ def _write(dynamodb, name: str, changes: list[StockChange]) -> None:
             dynamodb.delete_item(TableName=name, Key=key)
 
 
-def as_lambda_delivers(record: dict, stream_arn: str) -> dict:
-    """A stream record as AWS Lambda hands it over: with eventSourceARN and an epoch-seconds time."""
-    shaped = {**record, "eventSourceARN": stream_arn, "dynamodb": dict(record["dynamodb"])}
+def json_native(record: dict) -> dict:
+    """A stream record with its time in epoch seconds, as JSON carries it (boto3 makes it a datetime): what a
+    function deployed on the stream gets, so json.dumps(record) works in it."""
+    shaped = {**record, "dynamodb": dict(record["dynamodb"])}
     created = shaped["dynamodb"].get("ApproximateCreationDateTime")
     if isinstance(created, datetime):
         shaped["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
     return shaped
+
+
+def as_lambda_delivers(record: dict, stream_arn: str) -> dict:
+    """A stream record as AWS Lambda hands it over: with eventSourceARN and an epoch-seconds time."""
+    return {**json_native(record), "eventSourceARN": stream_arn}

@@ -130,11 +130,24 @@ def encode(value, _state=None, _depth=0):
             return {kind.__name__: [encode(item, state, _depth + 1) for item in list(value)]}
         finally:
             state["active"].discard(id(value))
+    if _is_plain_named_tuple(kind):  # a tuple with names for its items: compared as the tuple it is
+        return encode(tuple(value), state, _depth)
     if kind in (types.FunctionType, types.BuiltinFunctionType, types.MethodType):
         return {"function": [getattr(value, "__name__", "?"), _function_params(value)]}
     bases = _BUILTIN_BASES + tuple(t for t in [_loaded_type("decimal", "Decimal")] if t)
     base = next((b.__name__ for b in bases if isinstance(value, b)), None)
     return {"opaque": [_type_name(kind), _safe_repr(value), base]}
+
+
+def _is_plain_named_tuple(kind: type) -> bool:
+    """A namedtuple or typing.NamedTuple class that compares, counts and iterates as tuple does (a class that
+    changes any of those stays opaque)."""
+    try:
+        return (tuple in kind.__mro__ and isinstance(getattr(kind, "_fields", None), tuple)
+                and all(getattr(kind, name) is getattr(tuple, name)
+                        for name in ("__eq__", "__ne__", "__hash__", "__iter__", "__len__", "__getitem__")))
+    except BaseException:  # noqa: BLE001 - a metaclass may do anything
+        return False
 
 
 def _type_name(kind: type) -> str:

@@ -120,7 +120,9 @@ def _stream_records(run: StepRun) -> tuple[aws.TableSimulation, list[dict]]:
     records = simulation.records
     if len(records) != len(simulation.changes):
         raise RuntimeError(f"{len(simulation.changes)} writes gave {len(records)} stream records")
-    return simulation, records + [aws.as_lambda_delivers(records[-1], simulation.description["LatestStreamArn"])]
+    # JSON-native, as a deployed function gets them (json.dumps(record) works); the last has Lambda's extras too.
+    return simulation, [aws.json_native(record) for record in records] + [
+        aws.as_lambda_delivers(records[-1], simulation.description["LatestStreamArn"])]
 
 
 def stream_cases(run: StepRun) -> list[tuple[aws.StockChange, dict, dict]]:
