@@ -31,8 +31,10 @@ EXCEPTION_EXPLANATIONS = {
     "ImportError": "An import failed. The grader runs your file with Python's standard library and boto3 only: "
                    "check the name you import, or do without it.",
     "PermissionError": "Your code tried to do something the grader does not allow.",
-    "ResourceNotFoundException": "DynamoDB has no table by that name. For your handler the grader creates one "
-                                 "table, the one audit_table describes (InventoryAudit): write into that one, by its name.",
+    "ResourceNotFoundException": "DynamoDB has no table by that name here. For your handler the grader creates one "
+                                 "table, the one audit_table describes (InventoryAudit): the handler writes into that "
+                                 "one, by its name, and reads no other: what it needs (OldImage, NewImage) is in each "
+                                 "record.",
 }
 
 NETWORK_USED = ("Your code tried to connect to the network ({targets}). The grader runs your code offline "
@@ -268,7 +270,11 @@ def _indent(text: str, by: str = "  ") -> str:
 
 # --- names and types --------------------------------------------------------------------------------
 
-def name_not_defined(name: str, defined: list[str]) -> str:
+def name_not_defined(name: str, defined: list[str], inside: str | None = None) -> str:
+    """``inside``: a function of the file that sets ``name`` in its body."""
+    if inside:
+        return (f"The file sets {name} only inside the function {inside}(), where it stays local to that function. "
+                f"Set {name} at the top level of the file (not indented under a def), where the grader looks for it.")
     text = f"The file does not define {name}. The grader looks for this name, spelled exactly so."
     near = difflib.get_close_matches(name, defined, n=1, cutoff=0.7) or [d for d in defined if d.lower() == name.lower()]
     if near:

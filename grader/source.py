@@ -69,3 +69,19 @@ def _is_call(expression: ast.expr | None, function: str, argument: str) -> bool:
 
 def _is_name(expression: ast.expr, name: str) -> bool:
     return isinstance(expression, ast.Name) and expression.id == name
+
+
+def function_setting(source: str | bytes, variable: str) -> str | None:
+    """The name of a function whose body sets ``variable`` (so it is local to it), or None."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                targets = inner.targets if isinstance(inner, ast.Assign) else [getattr(inner, "target", None)]
+                if isinstance(inner, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and any(
+                        isinstance(target, ast.Name) and target.id == variable for target in targets):
+                    return node.name
+    return None

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import messages
+from . import messages, source
 from .failures import CheckFailed, RunProblem
 from .learner_aws import LearnerAccount
 from .manifest import Step
@@ -169,10 +169,16 @@ class StepRun:
                 raise
             report = {"values": self._defined_before_crash}
         if name not in report["values"]:
-            raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"]))
+            raise CheckFailed(self.display, messages.name_not_defined(name, report["defined"], self._set_inside(name)))
         if name not in self._values:  # checks read and never change it: decode it once
             self._values[name] = self._decoded(report["values"][name])
         return self._values[name]
+
+    def _set_inside(self, name: str) -> str | None:
+        try:
+            return source.function_setting(self.file.read_bytes(), name)
+        except OSError:
+            return None
 
     def _decoded(self, data):
         """A value from the learner's process. The harness always sends valid ones: anything else was written

@@ -29,6 +29,10 @@ def handler_raised(number: int, batches: int, batch: list, text: str) -> str:
 
 
 def audit_row_missing(row, count: int) -> str:
+    if count == 0:
+        return (f"After every batch was delivered, the audit table holds no items at all: handle_batch wrote none, "
+                f"not even for {_change(row)}. If your code catches errors, let them show (or print them): its "
+                "output is shown below.")
     return (f"After every batch was delivered, the audit table holds {count} items but none for {_change(row)}. "
             "Each stock change needs an item keyed by the record's ProductID and SequenceNumber.")
 

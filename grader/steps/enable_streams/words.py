@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grader.sandbox.wire import Opaque
 from grader.values import MISSING, kind_of, show
 
 
@@ -25,6 +26,9 @@ def wrong_view_type(view_type, valid) -> str:
         "OLD_IMAGE": "OLD_IMAGE records carry only the item before the change",
         "KEYS_ONLY": "KEYS_ONLY records carry only the key (ProductID), no stock at all",
     }
+    if isinstance(view_type, Opaque) and view_type.builtin_base == "str":
+        return (f"StreamViewType is {kind_of(view_type)}: write the plain string \"NEW_AND_OLD_IMAGES\" (for an Enum "
+                "member, its .value).")
     if isinstance(view_type, str) and view_type in what:
         return (f"{what[view_type]}. An audit of stock changes needs both the stock before and after each "
                 "change, so use NEW_AND_OLD_IMAGES.")

@@ -44,10 +44,10 @@ def _check_answer(run, change, record, answer, old_stock=None):
                           expected=show(expected), found=show(returned))
     product_id, stock = returned
     if type(product_id) is not str:
-        raise CheckFailed(where, words.product_id_type(situation, product_id),
+        raise CheckFailed(where, words.product_id_type(situation, product_id, stock),
                           expected=show(expected), found=f"{show(returned)}, whose first item is {kind_of(product_id)}")
     if type(stock) is not int:
-        raise CheckFailed(where, words.stock_type(situation, stock),
+        raise CheckFailed(where, words.stock_type(situation, stock, change.stock),
                           expected=show(expected), found=f"{show(returned)}, whose stock is {kind_of(stock)}")
     if not same(returned, expected):
         hint = None
@@ -79,7 +79,7 @@ def test_modify_record_reads_the_new_image(run):
     """A MODIFY record carries the item before the change (OldImage) and after it (NewImage). The current stock is
     in NewImage."""
     cases = stream_cases(run)
-    for index, old_index in ((2, 1), (4, 0)):
+    for index, old_index in ((2, 1), (5, 0)):  # the MODIFYs, each with the INSERT of the same product before it
         change, record, answer = cases[index]
         _check_answer(run, change, record, answer, old_stock=cases[old_index][0].stock)
 
@@ -92,8 +92,15 @@ def test_very_large_stock(run):
 
 
 @pytest.mark.dynamodb
+def test_negative_stock(run):
+    """A product on back-order has a negative stock, and DynamoDB sends it like any number: {"N": "-12"}.
+    int("-12") reads it; a test like .isdigit() does not."""
+    _check_answer(run, *stream_cases(run)[4])
+
+
+@pytest.mark.dynamodb
 def test_record_as_lambda_delivers_it(run):
     """AWS Lambda hands your function the same record with a few extra fields (eventSourceARN, a numeric
     ApproximateCreationDateTime). Read only record["dynamodb"]["NewImage"] and the extras do not matter."""
-    _check_answer(run, *stream_cases(run)[5], old_stock=50)
+    _check_answer(run, *stream_cases(run)[6], old_stock=50)
 

@@ -39,16 +39,21 @@ def tuple_length(situation: str, returned: tuple) -> str:
     return text
 
 
-def product_id_type(situation: str, value) -> str:
+def product_id_type(situation: str, value, stock=None) -> str:
     text = f"{situation}\nThe product id must be a str, but it is {kind_of(value)}."
+    if isinstance(value, int) and isinstance(stock, str):
+        return text + " The two items are swapped: return (product_id, stock), the id first."
     if isinstance(value, dict):
         text += ' Take the string out of {"S": ...}: record["dynamodb"]["NewImage"]["ProductID"]["S"].'
     return text
 
 
-def stock_type(situation: str, value) -> str:
+def stock_type(situation: str, value, expected=None) -> str:
     text = f"{situation}\nThe stock must be an int, but it is {kind_of(value)}."
-    if isinstance(value, str):
+    if value is None and expected == 0:
+        text += (" The stock in this record is 0: a test like `if stock:` or a default like `stock or ...` treats 0 "
+                 "as missing, but 0 is a real stock level.")
+    elif isinstance(value, str):
         text += ' DynamoDB sends numbers as strings, like {"N": "50"}: convert with int(...).'
     elif isinstance(value, decimal.Decimal):
         text += " A Decimal equals an int in comparisons but is not one: convert with int(...)."
@@ -61,8 +66,8 @@ def stock_type(situation: str, value) -> str:
     return text
 
 
-OLD_IMAGE_READ = ("That is the stock before the change (OldImage). process_event must read NewImage, the item "
-                  "after the change.")
+OLD_IMAGE_READ = ("That is the stock before the change (OldImage), or a value kept from an earlier call. "
+                  "process_event must read NewImage of the record it is given, the item after the change, each time.")
 
 
 PRECISION_LOST = ("The number changed on its way: converting through float loses digits of large numbers. Use "

@@ -9,9 +9,12 @@ from grader.values import MISSING, kind_of, show
 
 def missing_level(path: str, key: str, value: dict) -> str:
     keys = [k for k in value if isinstance(k, str)]
-    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     text = (f'{path} has no "{key}" key. A DynamoDB stream record nests the item as '
             'record["dynamodb"]["NewImage"].')
+    if key == "NewImage" and "OldImage" in keys:
+        return text + (" OldImage is the item before a change; the sample is a new item, so its attributes go "
+                       "under NewImage.")
+    near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     return text + (f' You wrote "{near[0]}"; spell it exactly "{key}".' if near else "")
 
 
