@@ -55,6 +55,8 @@ def _check_answer(run, change, record, answer, old_stock=None):
             hint = words.OLD_IMAGE_READ
         elif stock != change.stock and stock == int(float(change.stock)):
             hint = words.PRECISION_LOST
+        elif change.stock < 0:
+            hint = words.NEGATIVE_STOCK
         elif product_id == "P123" and change.product_id != "P123" or stock == 50 and change.stock != 50:
             hint = words.HARD_CODED_RETURN
         raise CheckFailed(where, words.wrong_values(situation, hint), expected=show(expected), found=show(returned))

@@ -74,6 +74,8 @@ PRECISION_LOST = ("The number changed on its way: converting through float loses
                   "int(...) on the string directly.")
 
 
+NEGATIVE_STOCK = ("This product is on back-order: its stock is negative, and DynamoDB sends it like any number, "
+                  "{\"N\": \"-12\"}. int(...) reads a minus sign; a test like .isdigit() is False for it.")
 HARD_CODED_RETURN = ("It looks like process_event returns fixed values. It must read them from the record it is "
                      "given, whatever the product.")
 
