@@ -38,11 +38,14 @@ def test_untouched_and_rule_breaking_steps_earn_nothing(grade_source, solutions_
 def test_points_come_from_the_manifest(tmp_path):
     from grader.manifest import load_manifest
 
-    text = (KIT / "grader" / "manifest.toml").read_text().replace("points = 1\n", "points = 2.5\n", 1)
-    text = text.replace('file = "step4_simulate_event.py"', 'file = "step4_simulate_event.py"\npoints = 10')
+    original = (KIT / "grader" / "manifest.toml").read_text()
+    text = original.replace("points = 1\n", "points = 2.5\n", 1)  # the default
+    text = text.replace('slug = "simulate-event"\n', 'slug = "simulate-event"\npoints = 10\n')  # one step's own
+    assert text.count("points = 2.5") == text.count("points = 10") == 1, "the manifest no longer reads as expected"
     (tmp_path / "manifest.toml").write_text(text)
     manifest = load_manifest(tmp_path / "manifest.toml")
-    assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10, 2.5]
+    assert {step.slug: step.points for step in manifest.steps} == {
+        step.slug: 10 if step.slug == "simulate-event" else 2.5 for step in MANIFEST.steps}
 
 
 def test_json_shows_points(solutions_copy):
