@@ -58,8 +58,9 @@ class Terminal:
 
         deadline = time.monotonic() + timeout
         while not all(word in self.text() for word in words) or self.expected_bytes not in self.transcript[self.since:]:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{self.text()}")
+            if time.monotonic() > deadline:  # the raw bytes too: what a redraw wiped off the screen (a traceback?)
+                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{self.text()}\n"
+                                     f"the last bytes the program wrote: {self.transcript[-1500:]!r}")
             ready, _, _ = select.select([self.fd], [], [], 0.2)
             if ready:
                 try:
