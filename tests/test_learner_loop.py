@@ -37,6 +37,11 @@ class Terminal:
         self.transcript = b""  # every byte the program wrote, for what flashes by too fast to see
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the program, with the pty as its terminal
+            # As a shell starts a program in a terminal: Ctrl-C and Ctrl-\ do what they normally do, even if these
+            # tests run where they are ignored (a background job of a script, nohup): a Python started with SIGINT
+            # ignored never raises KeyboardInterrupt, and the test of Ctrl-C would fail for that alone.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGQUIT, signal.SIG_DFL)
             os.environ.update({"COLUMNS": "80", "LINES": "30", "TERM": "xterm-256color"})
             os.environ.pop("NO_COLOR", None)
             os.environ.update(environment or {})
