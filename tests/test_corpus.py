@@ -2,10 +2,13 @@
 
 Each corpus file is a whole step file, as a learner would hand it in, headed by comments:
 
-    # step: 2                       the step it is graded as
+    # step: enable-streams          the step it is graded as, by its slug in grader/manifest.toml (never by
+                                    its number: inserting a step renumbers the steps after it)
     # status: failed                wrong answers only: the status the grader must give
     # message: NEW_IMAGE records    wrong answers only: words the message must contain (one or more lines)
-    # time-limit: 2                 optional: seconds the file may run (for answers that never finish)
+    # time-limit: 2                 optional: seconds of processor time the file may use, for answers that
+                                    never finish (a busy loop burns them; code that waits is ended by the
+                                    clock, at 3 x that + 10 s): short, as only this step is graded with it
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MANIFEST
+from grader.manifest import Step
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -23,10 +27,28 @@ CORPUS = Path(__file__).parent / "corpus"
 @dataclass
 class Case:
     path: Path
-    step: int = 0
+    step_name: str = ""  # as the header wrote it: a slug
     status: str = "passed"
     messages: list[str] = field(default_factory=list)
     time_limit: float | None = None
+
+    @property
+    def step(self) -> Step:
+        """The step the header names, found by its slug in the manifest; a clear failure for anything else."""
+        name = self.step_name
+        if not name:
+            pytest.fail(f"{self.path.name} has no '# step: SLUG' header (a slug of grader/manifest.toml, "
+                        "like process-event)")
+        if name.isdigit():
+            number = int(name)
+            today = f" (step {number} is '# step: {MANIFEST.step(number).slug}')" if number in MANIFEST.numbers else ""
+            pytest.fail(f"{self.path.name} names its step by number ('# step: {name}'): name it by its slug "
+                        f"instead{today}, so that inserting a step in the manifest renumbers nothing here")
+        try:
+            return MANIFEST.by_slug(name)
+        except KeyError:
+            known = ", ".join(step.slug for step in MANIFEST.steps)
+            pytest.fail(f"{self.path.name}: '# step: {name}' is no step of grader/manifest.toml ({known})")
 
 
 def _cases(kind: str) -> list[Case]:
@@ -38,14 +60,13 @@ def _cases(kind: str) -> list[Case]:
                 break
             key, _, value = line[2:].partition(": ")
             if key == "step":
-                case.step = int(value)
+                case.step_name = value.strip()
             elif key == "status":
                 case.status = value
             elif key == "message":
                 case.messages.append(value)
             elif key == "time-limit":
                 case.time_limit = float(value)
-        assert case.step, f"{path.name} has no '# step: N' header"
         cases.append(case)
     return cases
 
@@ -53,25 +74,32 @@ def _cases(kind: str) -> list[Case]:
 RIGHT, WRONG = _cases("right"), _cases("wrong")
 
 
+def test_every_corpus_file_names_its_step_by_slug():
+    for case in RIGHT + WRONG:
+        assert case.step.slug  # case.step fails, saying which file and why: no header, a number, an unknown slug
+
+
 def test_the_corpus_is_big_enough():
     assert len(WRONG) >= 25
-    assert {case.step for case in WRONG} == set(MANIFEST.numbers)
-    assert {case.step for case in RIGHT} == set(MANIFEST.numbers)
+    every_slug = {step.slug for step in MANIFEST.steps}
+    assert {case.step.slug for case in WRONG} == every_slug
+    assert {case.step.slug for case in RIGHT} == every_slug
 
 
 @pytest.mark.parametrize("case", RIGHT, ids=[case.path.stem for case in RIGHT])
 def test_right_answer_passes(case, grade_source):
-    result = grade_source(case.step, case.path.read_bytes())
+    result = grade_source(case.step.number, case.path.read_bytes())
     assert result.status == "passed", result.message
 
 
 @pytest.mark.parametrize("case", WRONG, ids=[case.path.stem for case in WRONG])
 def test_wrong_answer_fails_at_its_step_and_says_why(case, grade_source):
     assert case.messages, f"{case.path.name} must say which words the message needs ('# message: ...')"
-    result = grade_source(case.step, case.path.read_bytes(), time_limit=case.time_limit)
+    step = case.step
+    result = grade_source(step.number, case.path.read_bytes(), time_limit=case.time_limit)
     assert result.status == case.status, result.message
     if case.status == "failed":
-        assert result.first_failure.first_step == case.step, (
-            f"failed at a check of step {result.first_failure.first_step}: {result.message}")
+        failed_at = MANIFEST.step(result.first_failure.first_step).slug
+        assert failed_at == step.slug, f"failed at a check of step {failed_at}: {result.message}"
     for words in case.messages:
         assert words in result.message

@@ -8,6 +8,9 @@ import json
 from conftest import MANIFEST, run_cli
 from grader import aws
 
+CREATE_TABLE, ENABLE_STREAMS, PROCESS_EVENT, SIMULATE_EVENT, AUDIT_TRAIL = (MANIFEST.by_slug(slug) for slug in (
+    "create-table", "enable-streams", "process-event", "simulate-event", "audit-trail"))
+
 
 def graded(folder, *options: str) -> dict:
     done = run_cli("--target", str(folder), "--format", "json", *options)
@@ -16,12 +19,12 @@ def graded(folder, *options: str) -> dict:
 
 
 def test_the_same_submission_graded_twice_gives_the_same_document(solutions_copy):
-    step3 = solutions_copy / MANIFEST.step(3).file
+    path = solutions_copy / PROCESS_EVENT.file
     # A wrong answer whose message quotes the grader's data: the words must not change between runs either.
-    step3.write_text(step3.read_text(encoding="utf-8").replace("return (product_id, stock)",
-                                                               "return (product_id, stock + 1)"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("return (product_id, stock)",
+                                                             "return (product_id, stock + 1)"), encoding="utf-8")
     first, second = graded(solutions_copy), graded(solutions_copy)
-    assert first["steps"][2]["status"] == "failed"
+    assert [entry["status"] for entry in first["steps"] if entry["step"] == PROCESS_EVENT.number] == ["failed"]
     assert first == second
     assert first["seed"] == aws.DEFAULT_SEED
 
@@ -48,48 +51,49 @@ def test_every_seed_makes_data_that_catches_answers_tuned_to_it():
 
 
 def test_the_seed_is_in_the_report_and_reproduces_the_words(solutions_copy):
-    step3 = solutions_copy / MANIFEST.step(3).file
-    step3.write_text(step3.read_text(encoding="utf-8").replace("return (product_id, stock)",
-                                                               "return (product_id, stock + 1)"), encoding="utf-8")
-    seeded = graded(solutions_copy, "--seed", "12345", "--step", "3")
+    path = solutions_copy / PROCESS_EVENT.file
+    path.write_text(path.read_text(encoding="utf-8").replace("return (product_id, stock)",
+                                                             "return (product_id, stock + 1)"), encoding="utf-8")
+    seeded = graded(solutions_copy, "--seed", "12345", "--step", str(PROCESS_EVENT.number))
     assert seeded["seed"] == 12345
-    assert seeded == graded(solutions_copy, "--seed", "12345", "--step", "3")
+    assert seeded == graded(solutions_copy, "--seed", "12345", "--step", str(PROCESS_EVENT.number))
 
 
 def test_python_start_up_does_not_count_against_a_tiny_processor_limit(solutions_copy):
     # 0.01 s is far less than Python needs to start: only the learner's own code is measured.
-    document = graded(solutions_copy, "--step", "1", "--step", "2", "--time-limit", "0.01")
+    document = graded(solutions_copy, "--step", str(CREATE_TABLE.number), "--step", str(ENABLE_STREAMS.number),
+                      "--time-limit", "0.01")
     assert [step["status"] for step in document["steps"]] == ["passed", "passed"]
 
 
 def test_correct_code_that_prints_a_megabyte_keeps_its_points(solutions_copy):
-    step3 = solutions_copy / MANIFEST.step(3).file
-    text = step3.read_text(encoding="utf-8")
-    step3.write_text(text.replace("def process_event(record):\n",
-                                  "def process_event(record):\n    print('debug', record, '.' * 100_000)\n", 1),
-                     encoding="utf-8")
-    (entry,) = graded(solutions_copy, "--step", "3")["steps"]
-    assert entry["status"] == "passed" and entry["score"] == MANIFEST.step(3).points
+    path = solutions_copy / PROCESS_EVENT.file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("def process_event(record):\n",
+                                 "def process_event(record):\n    print('debug', record, '.' * 100_000)\n", 1),
+                    encoding="utf-8")
+    (entry,) = graded(solutions_copy, "--step", str(PROCESS_EVENT.number))["steps"]
+    assert entry["status"] == "passed" and entry["score"] == PROCESS_EVENT.points
     assert "output truncated" in entry["message"]
 
 
 def test_a_step_that_does_not_pass_never_shows_all_its_points(solutions_copy):
-    step4 = solutions_copy / MANIFEST.step(4).file
-    # Step 4's own part is right, step 1's part in the same file is broken.
-    step4.write_text(step4.read_text(encoding="utf-8").replace('"TableName": "Products"', '"TableName": "Product"'),
-                     encoding="utf-8")
-    (entry,) = graded(solutions_copy, "--step", "4")["steps"]
+    path = solutions_copy / SIMULATE_EVENT.file
+    # The step's own part is right, create-table's part in the same file is broken.
+    path.write_text(path.read_text(encoding="utf-8").replace('"TableName": "Products"', '"TableName": "Product"'),
+                    encoding="utf-8")
+    (entry,) = graded(solutions_copy, "--step", str(SIMULATE_EVENT.number))["steps"]
     assert entry["status"] == "failed"
-    assert 0 < entry["score"] < MANIFEST.step(4).points
+    assert 0 < entry["score"] < SIMULATE_EVENT.points
 
 
 def test_a_handler_that_crashes_on_every_batch_earns_nothing_for_what_it_did_not_write(solutions_copy):
-    step5 = solutions_copy / MANIFEST.step(5).file
-    text = step5.read_text(encoding="utf-8")
-    step5.write_text(text.replace("def handle_batch(event, context):\n",
-                                  "def handle_batch(event, context):\n    raise RuntimeError('broken')\n", 1),
-                     encoding="utf-8")
-    (entry,) = graded(solutions_copy, "--step", "5")["steps"]
+    path = solutions_copy / AUDIT_TRAIL.file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("def handle_batch(event, context):\n",
+                                 "def handle_batch(event, context):\n    raise RuntimeError('broken')\n", 1),
+                    encoding="utf-8")
+    (entry,) = graded(solutions_copy, "--step", str(AUDIT_TRAIL.number))["steps"]
     assert entry["status"] == "failed"
     # Only the checks of the table's shape and the handler's signature can pass: what it writes cannot.
     assert entry["score"] <= 0.5, entry
@@ -103,10 +107,10 @@ def test_an_instructor_can_make_a_flood_of_output_cost_the_step(solutions_copy, 
                                                              "penalize_output_flood = true")
     (tmp_path / "manifest.toml").write_text(text, encoding="utf-8")
     strict = load_manifest(tmp_path / "manifest.toml")
-    step2 = solutions_copy / MANIFEST.step(2).file
-    step2.write_text(step2.read_text(encoding="utf-8") + "\nprint('x' * 200_000)\n", encoding="utf-8")
-    (result,) = grade(strict, solutions_copy, [2])
+    path = solutions_copy / ENABLE_STREAMS.file
+    path.write_text(path.read_text(encoding="utf-8") + "\nprint('x' * 200_000)\n", encoding="utf-8")
+    (result,) = grade(strict, solutions_copy, [ENABLE_STREAMS.number])
     assert result.status == "error" and result.score == 0
     assert "costs the step its points" in result.message and "output truncated" in result.message
-    (lenient,) = grade(MANIFEST, solutions_copy, [2])
+    (lenient,) = grade(MANIFEST, solutions_copy, [ENABLE_STREAMS.number])
     assert lenient.passed and any("output truncated" in tip for tip in lenient.tips)

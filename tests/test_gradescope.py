@@ -28,8 +28,10 @@ TOP_KEYS = {"score", "execution_time", "output", "output_format", "test_output_f
             "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
 TEST_KEYS = {"score", "max_score", "status", "name", "name_format", "number", "output", "output_format", "tags",
              "visibility", "extra_data"}
-WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
-WRONG_CONVERSION = ('int(new_image["Stock"]["N"])', 'float(new_image["Stock"]["N"])')
+WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")  # breaks the enable-streams step
+WRONG_CONVERSION = ('int(new_image["Stock"]["N"])', 'float(new_image["Stock"]["N"])')  # breaks process-event
+CREATE_TABLE, ENABLE_STREAMS, PROCESS_EVENT, SIMULATE_EVENT = (
+    MANIFEST.by_slug(slug) for slug in ("create-table", "enable-streams", "process-event", "simulate-event"))
 
 
 def gradescope(*args: str) -> subprocess.CompletedProcess:
@@ -205,37 +207,37 @@ def test_a_correct_submission_gets_every_point(root):
 
 
 def test_a_wrong_step_fails_with_the_graders_message_hint_and_partial_credit(root):
-    put(root / "submission", change={MANIFEST.step(2).file: WRONG_VIEW_TYPE})
+    put(root / "submission", change={ENABLE_STREAMS.file: WRONG_VIEW_TYPE})
     document = run_autograder(root)
-    assert statuses(document) == all_pass_but(2)
-    wrong = document["tests"][1]
-    assert 0 < wrong["score"] < MANIFEST.step(2).points
-    assert f"In {MANIFEST.step(2).file}," in wrong["output"]  # the name the student knows, no temporary path
+    assert statuses(document) == all_pass_but(ENABLE_STREAMS.number)
+    wrong = document["tests"][ENABLE_STREAMS.number - 1]
+    assert 0 < wrong["score"] < ENABLE_STREAMS.points
+    assert f"In {ENABLE_STREAMS.file}," in wrong["output"]  # the name the student knows, no temporary path
     assert "expected: 'NEW_AND_OLD_IMAGES'" in wrong["output"] and "found:    'NEW_IMAGE'" in wrong["output"]
-    assert wrong["output"].endswith(f"{messages.HINT_LABEL} {MANIFEST.step(2).hint}")
+    assert wrong["output"].endswith(f"{messages.HINT_LABEL} {ENABLE_STREAMS.hint}")
     assert document["output"].startswith(f"{len(MANIFEST.core) - 1} / {len(MANIFEST.core)} steps · ")
 
 
 def test_a_whole_kit_in_a_folder_is_graded_from_its_steps_folder(root):
     kit = root / "submission" / "my-work" / "dynamodb-kit"
-    put(kit / "steps", change={MANIFEST.step(3).file: WRONG_CONVERSION})
+    put(kit / "steps", change={PROCESS_EVENT.file: WRONG_CONVERSION})
     put(kit / "solutions")
     shutil.copytree(root / "source" / "grader", kit / "grader")  # the grader as published: no note
     document = run_autograder(root)
-    assert statuses(document) == all_pass_but(3), "steps/ is graded, not solutions/"
-    assert document["extra_data"]["files"][MANIFEST.step(1).file] == f"my-work/dynamodb-kit/steps/{MANIFEST.step(1).file}"
+    assert statuses(document) == all_pass_but(PROCESS_EVENT.number), "steps/ is graded, not solutions/"
+    assert document["extra_data"]["files"][CREATE_TABLE.file] == f"my-work/dynamodb-kit/steps/{CREATE_TABLE.file}"
     assert document["extra_data"]["grader_modified"] is False
     assert "differs from the course's grader" not in document["output"]
     assert "more than one" in document["output"]
 
 
 def test_a_missing_file_is_a_failed_step_that_says_what_to_upload(root):
-    missing = MANIFEST.step(4).file
+    missing = SIMULATE_EVENT.file
     put(root / "submission" / "steps", without=(missing,))
     document = run_autograder(root)
-    assert statuses(document) == all_pass_but(4)
-    assert document["tests"][3]["score"] == 0
-    assert document["tests"][3]["output"] == messages.gradescope_missing(missing)
+    assert statuses(document) == all_pass_but(SIMULATE_EVENT.number)
+    assert document["tests"][SIMULATE_EVENT.number - 1]["score"] == 0
+    assert document["tests"][SIMULATE_EVENT.number - 1]["output"] == messages.gradescope_missing(missing)
 
 
 def test_an_empty_submission_says_which_files_to_upload(root):
@@ -246,7 +248,7 @@ def test_an_empty_submission_says_which_files_to_upload(root):
 
 
 def test_a_changed_grader_in_the_submission_is_noted_and_never_used(root):
-    put(root / "submission", change={MANIFEST.step(2).file: WRONG_VIEW_TYPE})
+    put(root / "submission", change={ENABLE_STREAMS.file: WRONG_VIEW_TYPE})
     grader = root / "submission" / "grader"
     shutil.copytree(root / "source" / "grader", grader)
     manifest = grader / "manifest.toml"
@@ -254,7 +256,7 @@ def test_a_changed_grader_in_the_submission_is_noted_and_never_used(root):
     (grader / "steps" / "conftest.py").write_text("raise SystemExit('a grader of my own')\n")
     (grader / "steps" / MANIFEST.step(2).identifier / "checks.py").write_text("raise SystemExit('mine')\n")
     document = run_autograder(root)
-    assert statuses(document) == all_pass_but(2)
+    assert statuses(document) == all_pass_but(ENABLE_STREAMS.number)
     assert [test["max_score"] for test in document["tests"]] == [0 if s.bonus else s.points for s in MANIFEST.steps]
     assert document["extra_data"]["grader_modified"] is True
     assert messages.GRADESCOPE_GRADER_MODIFIED.format(where="grader/") in document["output"]

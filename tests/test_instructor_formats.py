@@ -9,48 +9,53 @@ import xml.etree.ElementTree as ElementTree
 from conftest import KIT, MANIFEST, run_cli
 
 WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
+ENABLE_STREAMS, PROCESS_EVENT = MANIFEST.by_slug("enable-streams"), MANIFEST.by_slug("process-event")
 
 
-def break_step2(folder):
-    path = folder / MANIFEST.step(2).file
+def break_enable_streams(folder):
+    path = folder / ENABLE_STREAMS.file
     path.write_text(path.read_text().replace(*WRONG_VIEW_TYPE))
 
 
 def test_partial_credit_is_the_fraction_of_the_steps_own_checks(solutions_copy, grade_source):
     from grader.maintain import checks_of
 
-    source = (solutions_copy / MANIFEST.step(2).file).read_text().replace(*WRONG_VIEW_TYPE)
-    result = grade_source(2, source)
-    own = checks_of(MANIFEST.step(2))
+    source = (solutions_copy / ENABLE_STREAMS.file).read_text().replace(*WRONG_VIEW_TYPE)
+    result = grade_source(ENABLE_STREAMS.number, source)
+    own = checks_of(ENABLE_STREAMS)
     assert result.status == "failed"
-    assert result.score == round(MANIFEST.step(2).points * (len(own) - 1) / len(own), 2)
-    assert result.max_score == MANIFEST.step(2).points
+    assert result.score == round(ENABLE_STREAMS.points * (len(own) - 1) / len(own), 2)
+    assert result.max_score == ENABLE_STREAMS.points
 
 
 def test_untouched_and_rule_breaking_steps_earn_nothing(grade_source, solutions_copy):
-    assert grade_source(2, (KIT / "steps" / MANIFEST.step(2).file).read_text()).score == 0
-    network = (solutions_copy / MANIFEST.step(2).file).read_text() + (
+    assert grade_source(ENABLE_STREAMS.number, ENABLE_STREAMS.starter_text()).score == 0
+    network = (solutions_copy / ENABLE_STREAMS.file).read_text() + (
         "\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\nexcept OSError:\n    pass\n")
-    result = grade_source(2, network)
+    result = grade_source(ENABLE_STREAMS.number, network)
     assert result.status == "error" and result.score == 0 and "network" in result.message
 
 
 def test_points_come_from_the_manifest(tmp_path):
     from grader.manifest import load_manifest
 
-    text = (KIT / "grader" / "manifest.toml").read_text().replace("points = 1\n", "points = 2.5\n", 1)
-    text = text.replace('slug = "simulate-event"', 'slug = "simulate-event"\npoints = 10')
+    original = (KIT / "grader" / "manifest.toml").read_text()
+    text = original.replace("points = 1\n", "points = 2.5\n", 1)  # the default
+    text = text.replace('slug = "simulate-event"\n', 'slug = "simulate-event"\npoints = 10\n')  # one step's own
+    assert text.count("points = 2.5") == text.count("points = 10") == 1, "the manifest no longer reads as expected"
     (tmp_path / "manifest.toml").write_text(text)
     manifest = load_manifest(tmp_path / "manifest.toml")
-    assert [step.points for step in manifest.steps] == [2.5, 2.5, 2.5, 10, 2.5]
+    assert {step.slug: step.points for step in manifest.steps} == {
+        step.slug: 10 if step.slug == "simulate-event" else 2.5 for step in MANIFEST.steps}
 
 
 def test_json_shows_points(solutions_copy):
-    break_step2(solutions_copy)
+    break_enable_streams(solutions_copy)
     document = json.loads(run_cli("--target", str(solutions_copy), "--format", "json").stdout)
     assert [entry["max_score"] for entry in document["steps"]] == [1, 1, 1, 1, 0], "bonus points are extra credit"
-    assert [entry["score"] for entry in document["steps"]][0] == 1
-    assert 0 < document["steps"][1]["score"] < 1
+    scores = {entry["step"]: entry["score"] for entry in document["steps"]}
+    assert 0 < scores.pop(ENABLE_STREAMS.number) < 1
+    assert set(scores.values()) == {1}
     assert document["score"] == sum(entry["score"] for entry in document["steps"])
 
 
@@ -62,7 +67,7 @@ def test_text_shows_points(solutions_copy):
 def test_junit_has_one_testcase_per_check(solutions_copy):
     from grader.maintain import checks_of
 
-    break_step2(solutions_copy)
+    break_enable_streams(solutions_copy)
     done = run_cli("--target", str(solutions_copy), "--format", "junit")
     root = ElementTree.fromstring(done.stdout)
     suites = root.findall("testsuite")
@@ -72,30 +77,32 @@ def test_junit_has_one_testcase_per_check(solutions_copy):
         assert sorted(case.get("name") for case in suite.findall("testcase")) == expected
         properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
         assert float(properties["max_score"]) == (0 if step.bonus else step.points)
-    failures = [case for case in suites[1].findall("testcase") if case.find("failure") is not None]
+    failures = [case for case in suites[ENABLE_STREAMS.number - 1].findall("testcase")
+                if case.find("failure") is not None]
     assert [case.get("name") for case in failures] == ["stream_view_type_is_new_and_old_images"]
     assert "NEW_IMAGE records carry only" in failures[0].find("failure").text
     assert root.get("failures") == "1" and root.get("errors") == "0"
 
 
 def test_junit_marks_code_that_could_not_run_as_errors(solutions_copy):
-    (solutions_copy / MANIFEST.step(3).file).write_text("def process_event(record:\n")
+    (solutions_copy / PROCESS_EVENT.file).write_text("def process_event(record:\n")
     root = ElementTree.fromstring(run_cli("--target", str(solutions_copy), "--format", "junit").stdout)
-    suite = root.findall("testsuite")[2]
+    suite = root.findall("testsuite")[PROCESS_EVENT.number - 1]
     assert int(suite.get("errors")) == int(suite.get("tests")) > 0
 
 
 def test_exercism_results_follow_version_3(solutions_copy):
-    path = solutions_copy / MANIFEST.step(3).file
+    path = solutions_copy / PROCESS_EVENT.file
     path.write_text(path.read_text().replace("    return (product_id, stock)",
                                              "    print('x' * 2000)\n    return (product_id, str(stock))"))
     document = json.loads(run_cli("--target", str(solutions_copy), "--format", "exercism").stdout)
     assert document["version"] == 3 and document["status"] == "fail"
-    assert [test["task_id"] for test in document["tests"]] == [1, 2, 3, 4, 5]
-    assert [test["status"] for test in document["tests"]] == ["pass", "pass", "fail", "pass", "pass"]
+    assert [test["task_id"] for test in document["tests"]] == MANIFEST.numbers
+    assert [test["status"] for test in document["tests"]] == [
+        "fail" if number == PROCESS_EVENT.number else "pass" for number in MANIFEST.numbers]
     assert "message" not in document["tests"][0]
-    for test in document["tests"][2:3]:
-        assert 0 < len(test["message"]) <= 500
+    failed = document["tests"][PROCESS_EVENT.number - 1]
+    assert 0 < len(failed["message"]) <= 500
     assert document["max_score"] == 4 and 2 <= document["score"] < 5
 
 
@@ -118,7 +125,7 @@ def test_a_modified_grader_is_reported(tmp_path):
     shutil.copytree(KIT / "solutions", kit / "steps")
     clean = json.loads(run_cli("--format", "json", cwd=kit).stdout)
     assert clean["grader_modified"] is False
-    checks = kit / "grader" / "steps" / MANIFEST.step(2).identifier / "checks.py"
+    checks = kit / "grader" / "steps" / ENABLE_STREAMS.identifier / "checks.py"
     checks.write_text(checks.read_text().replace("def test_stream_is_enabled", "def _disabled"))
     tampered = run_cli("--format", "json", cwd=kit)
     assert json.loads(tampered.stdout)["grader_modified"] is True

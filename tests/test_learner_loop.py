@@ -37,6 +37,11 @@ class Terminal:
         self.transcript = b""  # every byte the program wrote, for what flashes by too fast to see
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the program, with the pty as its terminal
+            # As a shell starts a program in a terminal: Ctrl-C and Ctrl-\ do what they normally do, even if these
+            # tests run where they are ignored (a background job of a script, nohup): a Python started with SIGINT
+            # ignored never raises KeyboardInterrupt, and the test of Ctrl-C would fail for that alone.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGQUIT, signal.SIG_DFL)
             os.environ.update({"COLUMNS": "80", "LINES": "30", "TERM": "xterm-256color"})
             os.environ.pop("NO_COLOR", None)
             os.environ.update(environment or {})
@@ -58,8 +63,9 @@ class Terminal:
 
         deadline = time.monotonic() + timeout
         while not all(word in self.text() for word in words) or self.expected_bytes not in self.transcript[self.since:]:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{self.text()}")
+            if time.monotonic() > deadline:  # the raw bytes too: what a redraw wiped off the screen (a traceback?)
+                raise AssertionError(f"{words!r} never appeared; the screen shows:\n{self.text()}\n"
+                                     f"the last bytes the program wrote: {self.transcript[-1500:]!r}")
             ready, _, _ = select.select([self.fd], [], [], 0.2)
             if ready:
                 try:

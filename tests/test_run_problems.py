@@ -1,5 +1,9 @@
 """A learner file that crashes, cannot be read, raises, exits early or never ends is reported for its own
-step, in plain words, and the other steps are still graded."""
+step, in plain words, and the other steps are still graded.
+
+Steps are named by their slugs in the manifest. Every file is graded with all the other steps under the
+manifest's own, generous limits, except a file that never ends: that one is graded alone, with a short limit
+that its busy loop burns in processor time, so that no verdict depends on how busy the machine is."""
 
 from __future__ import annotations
 
@@ -12,56 +16,71 @@ from conftest import MANIFEST, run_cli
 from grader.failures import RunProblem
 from grader.steprun import StepRun
 
-STEP3 = MANIFEST.step(3).file
-SLOW_LOOP = "\nwhile True:\n    pass\n"
+CREATE_TABLE, ENABLE_STREAMS, PROCESS_EVENT, SIMULATE_EVENT = (
+    MANIFEST.by_slug(slug) for slug in ("create-table", "enable-streams", "process-event", "simulate-event"))
+BUSY_LOOP = "\nwhile True:\n    pass\n"
+LOOP_LIMIT = "1.5"  # seconds of processor time for a file that never ends (the clock allows 3 x that + 10 s)
 
 
-def grade_with(folder, step: int, source: str, *extra: str) -> tuple[dict, dict]:
-    """Replace one step's file in ``folder``, grade everything, return (that step's entry, the document)."""
-    (folder / MANIFEST.step(step).file).write_text(source, encoding="utf-8")
-    done = run_cli("--target", str(folder), "--format", "json", *extra)
+def grade_with(folder, step, source: str) -> tuple[dict, dict]:
+    """Replace one step's file in ``folder``, grade every step, return (that step's entry, the document)."""
+    (folder / step.file).write_text(source, encoding="utf-8")
+    done = run_cli("--target", str(folder), "--format", "json")
     document = json.loads(done.stdout)
     assert done.returncode == 1
-    others = [entry["status"] for entry in document["steps"] if entry["step"] != step]
+    others = [entry["status"] for entry in document["steps"] if entry["step"] != step.number]
     assert others == ["passed"] * (len(MANIFEST.steps) - 1), "the other steps must still be graded"
-    return document["steps"][step - 1], document
+    (entry,) = [entry for entry in document["steps"] if entry["step"] == step.number]
+    return entry, document
 
 
-def solution(folder, step: int) -> str:
-    return (folder / MANIFEST.step(step).file).read_text(encoding="utf-8")
+def grade_alone_with_a_short_limit(folder, step, source: str) -> dict:
+    """Replace one step's file in ``folder`` with code that never ends, and grade that step alone: its entry."""
+    (folder / step.file).write_text(source, encoding="utf-8")
+    done = run_cli("--target", str(folder), "--format", "json", "--step", str(step.number), "--time-limit", LOOP_LIMIT)
+    assert done.returncode == 1
+    (entry,) = json.loads(done.stdout)["steps"]
+    return entry
+
+
+def solution(folder, step) -> str:
+    return (folder / step.file).read_text(encoding="utf-8")
 
 
 def test_syntax_error_shows_line_and_caret(solutions_copy):
-    entry, _ = grade_with(solutions_copy, 1, 'products_table = {\n    "TableName": "Products",\n    "KeySchema": [\n}\n')
+    source = 'products_table = {\n    "TableName": "Products",\n    "KeySchema": [\n}\n'
+    entry, _ = grade_with(solutions_copy, CREATE_TABLE, source)
     assert entry["status"] == "error"
     assert "SyntaxError on line 4" in entry["message"]
     lines = entry["message"].splitlines()
     caret = next(i for i, line in enumerate(lines) if line.strip() == "^")
     assert lines[caret - 1].strip() == "}"
-    assert entry["hint"] == MANIFEST.step(1).hint
+    assert entry["hint"] == CREATE_TABLE.hint
 
 
 def test_indentation_error_is_named_and_explained(solutions_copy):
-    source = solution(solutions_copy, 3).replace("    product_id = new_image", "      product_id = new_image")
-    entry, _ = grade_with(solutions_copy, 3, source)
+    source = solution(solutions_copy, PROCESS_EVENT).replace("    product_id = new_image",
+                                                             "      product_id = new_image")
+    entry, _ = grade_with(solutions_copy, PROCESS_EVENT, source)
     assert entry["status"] == "error"
     assert "IndentationError" in entry["message"] and "Indent with 4 spaces" in entry["message"]
 
 
 def test_exception_shows_the_learners_frames_not_the_graders(solutions_copy):
-    source = solution(solutions_copy, 4).replace("process_event(sample_record)\n", "process_event(sampel_record)\n")
-    entry, _ = grade_with(solutions_copy, 4, source)
+    source = solution(solutions_copy, SIMULATE_EVENT).replace("process_event(sample_record)\n",
+                                                              "process_event(sampel_record)\n")
+    entry, _ = grade_with(solutions_copy, SIMULATE_EVENT, source)
     assert entry["status"] == "error"
     message = entry["message"]
     assert "raised NameError while running your file" in message
     assert "name 'sampel_record' is not defined" in message
-    assert f'{MANIFEST.step(4).file}", line' in message
+    assert f'{SIMULATE_EVENT.file}", line' in message
     assert "child.py" not in message and "grader" not in message.split("What Python said:")[1]
 
 
 def test_exception_inside_process_event_names_the_record(solutions_copy):
-    source = solution(solutions_copy, 3).replace('["NewImage"]', '["NewImages"]')
-    entry, _ = grade_with(solutions_copy, 3, source)
+    source = solution(solutions_copy, PROCESS_EVENT).replace('["NewImage"]', '["NewImages"]')
+    entry, _ = grade_with(solutions_copy, PROCESS_EVENT, source)
     assert entry["status"] == "failed"
     assert "It raised an error instead of returning" in entry["message"]
     assert "KeyError: 'NewImages'" in entry["message"]
@@ -69,8 +88,8 @@ def test_exception_inside_process_event_names_the_record(solutions_copy):
 
 
 def test_a_crash_of_the_interpreter_is_reported(solutions_copy):
-    source = solution(solutions_copy, 2) + "\nimport ctypes\nctypes.string_at(0)\n"
-    entry, _ = grade_with(solutions_copy, 2, source)
+    source = solution(solutions_copy, ENABLE_STREAMS) + "\nimport ctypes\nctypes.string_at(0)\n"
+    entry, _ = grade_with(solutions_copy, ENABLE_STREAMS, source)
     assert entry["status"] == "error"
     assert "crashed (SIGSEGV)" in entry["message"] or "was stopped by the operating system" in entry["message"]
 
@@ -82,28 +101,34 @@ def test_a_crash_of_the_interpreter_is_reported(solutions_copy):
     ("import os\nos._exit(0)", "ended the program itself (exit status 0)"),
 ])
 def test_an_early_exit_is_not_success(solutions_copy, ending, words):
-    entry, _ = grade_with(solutions_copy, 2, "print('about to leave')\n" + ending + "\n" + solution(solutions_copy, 2))
+    source = "print('about to leave')\n" + ending + "\n" + solution(solutions_copy, ENABLE_STREAMS)
+    entry, _ = grade_with(solutions_copy, ENABLE_STREAMS, source)
     assert entry["status"] == "error"
     assert words in entry["message"]
     assert "about to leave" in entry["message"]
 
 
 def test_a_file_that_never_finishes_times_out(solutions_copy):
-    entry, _ = grade_with(solutions_copy, 2, solution(solutions_copy, 2) + SLOW_LOOP, "--time-limit", "1.5")
+    source = solution(solutions_copy, ENABLE_STREAMS) + BUSY_LOOP
+    entry = grade_alone_with_a_short_limit(solutions_copy, ENABLE_STREAMS, source)
     assert entry["status"] == "timeout"
-    assert "stopped your file" in entry["message"] and "1.5 seconds of processor time" in entry["message"]
+    assert "stopped your file" in entry["message"]
+    assert f"{float(LOOP_LIMIT):g} seconds of processor time" in entry["message"]
 
 
 def test_a_process_event_that_never_returns_times_out(solutions_copy):
-    source = solution(solutions_copy, 3).replace("    return (product_id, stock)", "    while True:\n        pass")
-    entry, _ = grade_with(solutions_copy, 3, source, "--time-limit", "1.5")
+    source = solution(solutions_copy, PROCESS_EVENT).replace("    return (product_id, stock)",
+                                                             "    while True:\n        pass")
+    entry = grade_alone_with_a_short_limit(solutions_copy, PROCESS_EVENT, source)
     assert entry["status"] == "timeout"
     assert "stopped process_event(...)" in entry["message"]
+    assert f"{float(LOOP_LIMIT):g} seconds of processor time" in entry["message"]
 
 
 def test_a_fault_of_the_harness_is_reported_as_the_graders_own(solutions_copy):
-    step = MANIFEST.step(3)
-    run = StepRun(step, solutions_copy / step.file, MANIFEST.names_up_to(3), time_limit=5, grade_untouched=True)
+    step = PROCESS_EVENT
+    run = StepRun(step, solutions_copy / step.file, MANIFEST.names_up_to(step.number), time_limit=30,
+                  grade_untouched=True)
     try:
         run.start()
         run.value("products_table")
@@ -121,10 +146,10 @@ def test_a_fault_of_the_harness_is_reported_as_the_graders_own(solutions_copy):
 
 
 def test_a_wrong_answer_shows_what_the_learners_own_prints_said(solutions_copy):
-    source = solution(solutions_copy, 3).replace(
+    source = solution(solutions_copy, PROCESS_EVENT).replace(
         "def process_event(record):\n", "def process_event(record):\n    print('DEBUG', record['eventName'])\n", 1
     ).replace("return (product_id, stock)", "return (product_id, str(stock))")
-    entry, document = grade_with(solutions_copy, 3, source)
+    entry, document = grade_with(solutions_copy, PROCESS_EVENT, source)
     assert entry["status"] == "failed"
     assert "Your code printed (last lines):" in entry["message"] and "DEBUG INSERT" in entry["message"]
     assert "DEBUG INSERT" in entry["output"], "and in a field of its own, for programs"

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # Build the CreateTable request one key at a time.
 products_table = {}
 products_table["TableName"] = "Products"

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 products_table = dict(
     TableName="Products",
     KeySchema=[dict(AttributeName="ProductID", KeyType="HASH")],

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # Step 1 of 4: the Products table, with provisioned capacity instead of on-demand billing.
 products_table = {
     "TableName": "Products",

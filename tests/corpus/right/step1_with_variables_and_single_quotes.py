@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 TABLE_NAME = 'Products'
 PARTITION_KEY = 'ProductID'
 

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

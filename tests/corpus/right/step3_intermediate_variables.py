@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

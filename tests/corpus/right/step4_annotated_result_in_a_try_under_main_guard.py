@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # result is assigned with a type annotation, in a try block under if __name__ == "__main__".
 products_table = {
     "TableName": "Products",

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # process_event is a method of an object, and result comes from handler.process_event(sample_record).
 products_table = {
     "TableName": "Products",

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # The function is tried on 25 other records before result = process_event(sample_record).
 products_table = {
     "TableName": "Products",

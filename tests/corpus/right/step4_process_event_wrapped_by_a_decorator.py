@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # process_event is wrapped by a functools.wraps decorator: the grader calls what the name holds.
 import functools
 

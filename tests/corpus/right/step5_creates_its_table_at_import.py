@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # The table is created at import (as many tutorials do); the grader uses it and gives a tip.
 import boto3
 

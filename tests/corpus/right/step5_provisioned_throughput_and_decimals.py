@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 from decimal import Decimal
 
 import boto3

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["AttributeDefinitions"][0]["AttributeType"]
 # message: declared as a number ("N")

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["AttributeDefinitions"][0]["AttributeType"]
 # message: Attribute types are one capital letter: "S" for string

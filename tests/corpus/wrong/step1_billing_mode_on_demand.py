@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: BillingMode
 # message: ON_DEMAND

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: error
 # message: Your code tried to connect to the network
 # message: The grader runs your code offline and never lets it reach AWS

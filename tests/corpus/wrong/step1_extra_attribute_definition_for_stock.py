@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["AttributeDefinitions"]
 # message: Declare only key attributes in AttributeDefinitions: ['Stock'] is not part of the key

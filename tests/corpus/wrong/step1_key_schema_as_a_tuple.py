@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["KeySchema"] must be a list, but it is a tuple
 # message: put the entries in square brackets

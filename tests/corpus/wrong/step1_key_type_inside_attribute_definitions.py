@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["AttributeDefinitions"][0]
 # message: 'KeyType' is not a field here; each entry has exactly AttributeName and AttributeType

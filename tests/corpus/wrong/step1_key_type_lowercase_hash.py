@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["KeySchema"][0]["KeyType"]
 # message: Key types are written in capitals: "HASH"

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["KeySchema"][0]["KeyType"]
 # message: "RANGE" makes a sort key

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: error
 # message: has a SyntaxError on line 7
 # message: missing bracket, quote, comma or colon

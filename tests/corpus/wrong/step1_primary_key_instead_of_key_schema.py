@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table has no "KeySchema" key. It has "PrimaryKey", which DynamoDB does not know
 products_table = {

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["KeySchema"]
 # message: KeySchema names 'ProductId', but the attribute is "ProductID" (capital I and D)

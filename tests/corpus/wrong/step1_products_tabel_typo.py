@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: does not define products_table
 # message: It defines products_tabel: did you mean products_table?

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["TableName"]
 # message: Names in DynamoDB are case-sensitive: write "Products", not "products"

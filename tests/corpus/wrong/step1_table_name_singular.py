@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table["TableName"]
 # message: The table must be named exactly "Products"

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table must be a dict, but it is a str
 products_table = '''{

@@ -1,4 +1,4 @@
-# step: 1
+# step: create-table
 # status: failed
 # message: products_table has no "TableName" key. It has "Tablename"
 products_table = {

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: StreamSpecification has no StreamViewType. Add "StreamViewType": "NEW_AND_OLD_IMAGES".
 

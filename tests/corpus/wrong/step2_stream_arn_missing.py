@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: The file does not define stream_arn
 # message: It defines streamArn: did you mean stream_arn?

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: stream_arn must be exactly the ARN given in the instructions
 # message: The first difference is at character 27

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: error
 # message: raised NameError while running your file
 # message: name 'true' is not defined

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]["StreamEnabled"]
 # message: StreamEnabled must be the boolean True, without quotes

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: StreamEnabled and StreamViewType must go inside it
 

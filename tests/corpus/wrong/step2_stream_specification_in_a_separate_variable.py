@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table has no "StreamSpecification" key.
 # message: must be inside products_table, not in a separate variable

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: It has "StreamSpecifications": keys must be spelled exactly "StreamSpecification".
 

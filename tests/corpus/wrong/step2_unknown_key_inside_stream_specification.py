@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]
 # message: StreamSpecification holds only StreamEnabled and StreamViewType; 'StreamArn' does not belong there

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]["StreamViewType"]
 # message: KEYS_ONLY records carry only the key (ProductID), no stock

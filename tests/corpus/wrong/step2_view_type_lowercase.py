@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]["StreamViewType"]
 # message: 'new_and_old_images' is not a stream view type

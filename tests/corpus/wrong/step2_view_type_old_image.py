@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]["StreamViewType"]
 # message: OLD_IMAGE records carry only the item before the change

@@ -1,4 +1,4 @@
-# step: 2
+# step: enable-streams
 # status: failed
 # message: products_table["StreamSpecification"]["StreamViewType"]
 # message: 'NEW_AND_OLD_IMAGE' is not a stream view type

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: error
 # message: raised NameError while running your file
 # message: Python met a name it does not know

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: 9007199254740993
 # message: converting through float loses digits of large numbers

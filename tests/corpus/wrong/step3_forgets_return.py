@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: but it returned None.
 # message: Did you forget the return statement?

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The file does not define process_event
 # message: did you mean process_event?

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: It must return that item's ProductID and Stock.
 # message: It looks like process_event returns fixed values.

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: error
 # message: has an IndentationError on line 20
 # message: Indent with 4 spaces

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: It raised an error instead of returning.
 # message: raised NameError inside process_event

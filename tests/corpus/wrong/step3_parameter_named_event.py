@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: process_event must take exactly one parameter, named record
 # message: found:    def process_event(event)

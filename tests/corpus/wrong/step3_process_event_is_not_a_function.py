@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: process_event must be a function, written with def process_event(record): ...
 # message: a tuple

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The grader called process_event(record) with an INSERT record
 # message: It raised an error instead of returning.

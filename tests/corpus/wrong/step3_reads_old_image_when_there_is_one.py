@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: MODIFY record
 # message: That is the stock before the change (OldImage). process_event must read NewImage

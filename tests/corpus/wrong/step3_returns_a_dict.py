@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: It must return a tuple (product_id, stock), but it returned a dict.
 # message: with round brackets

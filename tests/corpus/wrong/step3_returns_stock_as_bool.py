@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The stock must be an int, but it is a bool.
 # message: True and False are not stock levels.

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The stock must be an int, but it is a Decimal.
 # message: A Decimal equals an int in comparisons but is not one

@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The product id must be a str, but it is a dict.
 # message: Take the string out of {"S": ...}

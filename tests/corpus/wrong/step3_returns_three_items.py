@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: It must return a tuple of two items, (product_id, stock), but it returned 3.
 products_table = {

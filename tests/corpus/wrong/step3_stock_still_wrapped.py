@@ -1,4 +1,4 @@
-# step: 3
+# step: process-event
 # status: failed
 # message: The stock must be an int, but it is a dict.
 # message: Take the string out of {"N": ...} and convert it

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: sample_record["dynamodb"]["NewImage"]["ProductID"]
 # message: not a str on its own

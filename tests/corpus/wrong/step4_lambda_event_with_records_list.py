@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: sample_record has no "dynamodb" key
 # message: record["dynamodb"]["NewImage"]

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: timeout
 # message: The grader stopped your file
 # time-limit: 2

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: sample_record["dynamodb"] has no "NewImage" key
 # message: You wrote "newImage"; spell it exactly "NewImage"

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: error
 # message: raised KeyError while running your file
 # message: asked a dictionary for a key it does not have

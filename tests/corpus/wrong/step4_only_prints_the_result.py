@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: The file does not define result.
 products_table = {

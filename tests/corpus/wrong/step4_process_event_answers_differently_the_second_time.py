@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: result is not what process_event(sample_record) returns when the grader calls it
 # message: expected: ('P123', 49)

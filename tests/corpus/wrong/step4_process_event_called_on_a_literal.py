@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: Your file never sets result = process_event(sample_record).
 # message: called with sample_record itself (not a copy)

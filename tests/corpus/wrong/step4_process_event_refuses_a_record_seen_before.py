@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: The grader called process_event(sample_record) itself, with your sample_record.
 # message: It raised an error instead of returning.

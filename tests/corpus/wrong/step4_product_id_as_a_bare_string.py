@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: error
 # message: raised TypeError while running your file
 # message: A value of the wrong type was used

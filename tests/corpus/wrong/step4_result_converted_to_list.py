@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: result must be the tuple that process_event returns for sample_record
 # message: found:    a list: ['P123', 50]

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: The file does not define sample_record
 # message: It defines sample_recrod: did you mean sample_record?

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: sample_record["dynamodb"]["NewImage"]["Stock"]
 # message: DynamoDB sends numbers as strings: write {"N": "50"}

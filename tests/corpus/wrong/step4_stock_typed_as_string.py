@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: failed
 # message: sample_record["dynamodb"]["NewImage"]["Stock"]
 # message: Stock must be {'N': '50'} in DynamoDB's format

@@ -1,4 +1,4 @@
-# step: 4
+# step: simulate-event
 # status: error
 # message: raised EOFError while running your file
 # message: remove the input() call

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: audit_table["BillingMode"]
 # message: On-demand billing is called "PAY_PER_REQUEST"

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: The audit table's key has two parts
 # message: SequenceNumber as the sort key (RANGE)

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: audit_table must be a dict
 # message: {"TableName": "InventoryAudit", ...}

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: audit_table["TableName"]
 # message: The table must be named exactly "InventoryAudit"

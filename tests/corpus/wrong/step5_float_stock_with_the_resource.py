@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: It raised an error instead of finishing
 # message: Float types are not supported

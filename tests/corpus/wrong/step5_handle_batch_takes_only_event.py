@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: def handle_batch(event, context):
 # message: def handle_batch(event):

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: The file does not define handle_batch
 import boto3

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: in this order: ProductID as the partition key (HASH)
 import boto3

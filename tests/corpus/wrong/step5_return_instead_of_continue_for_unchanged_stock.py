@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: Each stock change needs an item keyed by the record's ProductID and SequenceNumber
 import boto3

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: audit_table["AttributeDefinitions"]
 # message: Declare both key attributes as strings

@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: The audit table has no item for the REMOVE of product
 import boto3

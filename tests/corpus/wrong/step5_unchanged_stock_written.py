@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 # status: failed
 # message: that MODIFY only renamed the product and left its stock alone
 import boto3

@@ -1,7 +1,8 @@
-# step: 5
+# step: audit-trail
 # status: timeout
 # time-limit: 2
 # message: The grader stopped handle_batch(...)
+# message: seconds of processor time
 import boto3
 
 products_table = {
