@@ -125,7 +125,7 @@ CASES = [
                           "    nested = [nested]\nrepr(nested)\n", posix_only=True),
     # --- broken or unusual files ---
     Case("syntax_error", STREAMS, "error", ("SyntaxError on line 1", "^"), "products_table = {\n" + ENABLE_STREAMS),
-    Case("indentation_error", STREAMS, "error", ("IndentationError", "Indent with 4 spaces"),
+    Case("indentation_error", STREAMS, "error", ("IndentationError", "starts with spaces that nothing asks for"),
          ENABLE_STREAMS.replace("stream_arn =", "  stream_arn =")),
     Case("not_utf8", STREAMS, "error", ("not saved as UTF-8", "line 2"), "# Step 2\n# caf\xe9\n" + ENABLE_STREAMS),
     Case("empty_file", STREAMS, "failed", ("does not define products_table",), ""),
@@ -149,7 +149,7 @@ CASES = [
     Case("boto3_client_at_import", STREAMS, "error", ("tried to connect to the network (an AWS service)",),
          "import boto3\nclient = boto3.client('dynamodb')\ntry:\n    client.list_tables()\nexcept Exception:\n"
          "    pass\n" + ENABLE_STREAMS),
-    Case("dynamodb_local_endpoint_in_the_bonus", AUDIT, "error", ("tried to connect to the network",),
+    Case("dynamodb_local_endpoint_in_the_bonus", AUDIT, "error", ("tried to connect to", "without endpoint_url"),
          AUDIT_TRAIL.replace('boto3.resource("dynamodb")',
                              'boto3.resource("dynamodb", endpoint_url="http://localhost:8000")')),
     # --- the bonus step's DynamoDB, which the grader simulates ---

@@ -63,7 +63,22 @@ def test_indentation_error_is_named_and_explained(solutions_copy):
                                                              "      product_id = new_image")
     entry, _ = grade_with(solutions_copy, PROCESS_EVENT, source)
     assert entry["status"] == "error"
-    assert "IndentationError" in entry["message"] and "Indent with 4 spaces" in entry["message"]
+    assert "IndentationError" in entry["message"] and "starts with spaces that nothing asks for" in entry["message"]
+
+
+@pytest.mark.parametrize("change, advice", [
+    (("    new_image = record", "new_image = record"), "must be followed by at least one line indented"),
+    (("    return (product_id, stock)", "  return (product_id, stock)"), "lines up with no block above it"),
+    (("    return (product_id, stock)", "return (product_id, stock)"), "only work inside a function"),
+    (("    return (product_id, stock)", "    return (product_id, stock"), "never closed"),
+])
+def test_syntax_advice_fits_the_error(solutions_copy, change, advice):
+    source = solution(solutions_copy, PROCESS_EVENT)
+    assert change[0] in source
+    entry, _ = grade_with(solutions_copy, PROCESS_EVENT, source.replace(*change, 1))
+    assert entry["status"] == "error"
+    assert advice in entry["message"]
+    assert "missing bracket, quote, comma or colon" not in entry["message"], "the general advice is left out"
 
 
 def test_exception_shows_the_learners_frames_not_the_graders(solutions_copy):

@@ -1,7 +1,7 @@
 # step: process-event
 # status: error
 # message: has an IndentationError on line 20
-# message: Indent with 4 spaces
+# message: starts with spaces that nothing asks for: remove them
 
 
 products_table = {

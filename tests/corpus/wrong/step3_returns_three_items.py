@@ -1,6 +1,6 @@
 # step: process-event
 # status: failed
-# message: It must return a tuple of two items, (product_id, stock), but it returned 3.
+# message: It must return a tuple of two items, (product_id, stock), but it returned a tuple of 3 items
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],

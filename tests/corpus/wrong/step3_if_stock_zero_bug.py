@@ -1,0 +1,20 @@
+# step: process-event
+# status: failed
+# message: The stock in this record is 0
+products_table = {
+    "TableName": "Products",
+    "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "ProductID", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+}
+
+stream_arn = "arn:aws:dynamodb:region:account-id:table/Products/stream/2024-06-01T00:00:00.000"
+
+
+def process_event(record):
+    image = record["dynamodb"]["NewImage"]
+    stock = int(image["Stock"]["N"])
+    if stock:
+        return (image["ProductID"]["S"], stock)
+    return (image["ProductID"]["S"], None)
