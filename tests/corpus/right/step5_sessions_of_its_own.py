@@ -1,4 +1,4 @@
-# step: 5
+# step: audit-trail
 import boto3
 import botocore.session
 

@@ -1,7 +1,7 @@
 # step: process-event
 # status: failed
 # message: MODIFY record
-# message: That is the stock before the change (OldImage). process_event must read NewImage
+# message: That is the stock before the change (OldImage), or a value kept from an earlier call. process_event must read NewImage
 products_table = {
     "TableName": "Products",
     "KeySchema": [{"AttributeName": "ProductID", "KeyType": "HASH"}],
