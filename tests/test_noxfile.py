@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import KIT, MANIFEST
 
 
@@ -50,3 +52,38 @@ def test_sessions_have_docstrings_and_maintainer_sessions_are_not_default():
     assert set(listed) >= {"grade", "check", "tests"}
     assert listed["grade"].startswith("* ")
     assert listed["check"].startswith("- ") and listed["tests"].startswith("- ")
+
+
+def _noxfile():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kit_noxfile", KIT / "noxfile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_version_gate_names_the_python_and_what_to_do():
+    noxfile = _noxfile()
+    words = noxfile.python_too_old((3, 9, 18))
+    assert words.startswith("This kit needs Python 3.10 or newer; you have 3.9.18.")
+    assert "nox -s grade" in words and "\n" not in words
+    assert noxfile.python_too_old((3, 10, 0)) is None and noxfile.python_too_old((3, 13, 1)) is None
+
+
+def _older_pythons() -> list[str]:
+    found = {shutil.which(f"python3.{minor}") for minor in (8, 9)}
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found |= {str(path) for path in pyenv.glob("3.[89].*/bin/python")}
+    return sorted(path for path in found if path and "/shims/" not in path)  # a pyenv shim may run nothing
+
+
+@pytest.mark.parametrize("python", _older_pythons() or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no Python older than 3.10 on this machine"))])
+def test_an_older_python_hears_the_gate_first_and_only(python):
+    # The noxfile as nox loads it, on a real older Python: the gate speaks before `import nox` (not installed here).
+    done = subprocess.run([python, "-c", "import runpy; runpy.run_path('noxfile.py')"], cwd=KIT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("This kit needs Python 3.10 or newer; you have 3."), done.stderr
