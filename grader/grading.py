@@ -27,7 +27,7 @@ from . import messages
 from .failures import CheckFailed, RunProblem
 from .manifest import STEPS_DIR, Manifest, Step
 from .status import Status
-from .steprun import LINKED, MISSING, NOT_STARTED, STARTED, StepRun, start_runs
+from .steprun import LINKED, MISSING, NOT_STARTED, STARTED, StepRun, display_path, near_misses, start_runs
 from .text import printable
 
 CHECKS_FILE = "checks.py"  # in each step's folder
@@ -70,6 +70,7 @@ class StepResult:
     output: str = ""  # the last lines the learner's code printed, when the step does not pass
     detail: Detail | None = None  # the first failed check's parts, when a check found the answer wrong
     printed: str = ""  # what the learner's code printed, under its heading, as the message ends with it
+    near_misses: list[str] = field(default_factory=list)  # a missing file's look-alikes (a rename, a move)
 
     @property
     def passed(self) -> bool:
@@ -245,6 +246,7 @@ def _printable(result: StepResult) -> StepResult:
     result.hint, result.more_hint = printable(result.hint), printable(result.more_hint)
     result.tips = [printable(tip) for tip in result.tips]
     result.output, result.printed = printable(result.output), printable(result.printed)
+    result.near_misses = [printable(path) for path in result.near_misses]
     if result.detail is not None:
         detail = result.detail
         result.detail = Detail(printable(detail.where), None if detail.expected is None else printable(detail.expected),
@@ -262,7 +264,9 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         result.status, result.message = Status.MISSING, messages.linked_file(run.display)
         return result
     if run.state == MISSING:
-        result.status, result.message = Status.MISSING, messages.missing_file(run.display, step)
+        found = [display_path(path) for path in near_misses(run.file, step, {s.file for s in context.manifest.steps})]
+        result.status, result.message = Status.MISSING, messages.missing_file(run.display, step, found)
+        result.near_misses = found
         return result
     if run.state == NOT_STARTED:
         result.status, result.message = Status.NOT_STARTED, messages.not_started(run.display)

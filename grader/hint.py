@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     elif result.more_hint:
         console.print(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint))
     else:
-        console.print(messages.next_action(result))
+        console.print(messages.hint_see_what_fails(result))
     return options.EXIT_OK
 
 

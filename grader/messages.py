@@ -295,7 +295,12 @@ def linked_file(display: str) -> str:
             "(copy it, rather than link to it).")
 
 
-def missing_file(display: str, step) -> str:
+def missing_file(display: str, step, found: list[str] = ()) -> str:
+    """``found``: files that look like this one under another name or in another folder."""
+    if found:
+        return (f"{display} is missing, but there is {' and '.join(found)}: did you rename or move {step.file}? The "
+                f"grader looks for exactly {display}: give your file that name and place again (nox -s reset -- "
+                f"{step.number} would bring back the empty starter instead).")
     return (f"{display} is missing. Put the starter back with nox -s reset -- {step.number}, or copy the file "
             "back in if you renamed or moved it.")
 
@@ -327,6 +332,8 @@ MORE_HELP_LABEL = "More help:"
 def next_action(result) -> str:
     if result.status == Status.NOT_STARTED:
         return f"Next: open {result.file}"
+    if result.status == Status.MISSING and result.near_misses:
+        return f"Next: rename {result.near_misses[0]} to {result.file}"
     if result.status == Status.MISSING:
         return f"Next: put {result.file} back with: nox -s reset -- {result.step.number}"
     return f"Next: fix {result.file} as step {result.step.number} says above, save it, and grade again."
@@ -370,16 +377,24 @@ def hint_step_passes(number: int) -> str:
     return f"Step {number} passes. Compare with the reference solution: nox -s solution -- {number}"
 
 
+def hint_see_what_fails(result) -> str:
+    """For `nox -s hint`, which shows no results: where to see what is wrong."""
+    if result.status in (Status.NOT_STARTED, Status.MISSING):
+        return next_action(result)
+    return f"To see what is wrong in {result.file}, grade it: nox -s grade -- {result.step.number}"
+
+
 def reset_question(shown: str) -> str:
-    return f"Replace your work in {shown} with the starter? Your changes will be lost. [y/N] "
+    return f"Replace your work in {shown} with the starter? (A copy of your file is kept in .nox/backups/.) [y/N] "
 
 
 def reset_kept(shown: str, number: int) -> str:
     return f"Kept {shown} as it is. (To replace it without being asked: nox -s reset -- {number} --yes)"
 
 
-def reset_done(shown: str) -> str:
-    return f"Restored {shown} to its starter."
+def reset_done(shown: str, backup: str | None = None) -> str:
+    kept = f" Your work is kept in {backup}." if backup else ""
+    return f"Restored {shown} to its starter.{kept}"
 
 
 def reset_nothing_to_do(shown: str) -> str:

@@ -54,12 +54,15 @@ def step_command(prog: str, description: str, argv: list[str] | None, configure=
     """Parse ``PROG N [--target DIR]`` (plus what ``configure(parser)`` adds) for the commands that act on
     one step; returns (args, manifest, step, target folder)."""
     parser = Parser(prog=prog, description=description)
-    parser.add_argument("step", help="the step's number, or its name (nox -s grade -- --help lists them)")
+    parser.add_argument("step", nargs="?", help="the step's number, or its name (such as process-event)")
     add_target(parser)
     if configure:
         configure(parser)
     args = parser.parse_args(argv)
     loaded = manifest()
+    if args.step is None:
+        session = prog.rpartition(".")[2]
+        raise UsageError(f"say which step, by its number or its name: nox -s {session} -- 2")
     return args, loaded, step(loaded, args.step), target(args.target)
 
 

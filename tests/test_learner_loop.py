@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -180,6 +182,36 @@ def test_reset_restores_the_starter_after_asking(kit_copy):
                             input="y\n", capture_output=True, text=True, timeout=60)
     assert agreed.returncode == 0 and "Restored" in agreed.stdout
     assert (kit_copy / STEP1).read_bytes() == (KIT / "steps" / STEP1).read_bytes()
+    (backup,) = (kit_copy.parent / ".nox" / "backups").glob(f"{Path(STEP1).stem}-*.py")
+    assert backup.read_text() == work, "the work replaced is kept"
+    assert f"Your work is kept in {backup}" in agreed.stdout
+
+
+def test_a_renamed_or_moved_step_file_is_named_where_it_was_found(kit_copy):
+    (kit_copy / STEP1).rename(kit_copy / "step1.py")
+    (kit_copy / STEP2).rename(kit_copy.parent / STEP2)
+    entries = json.loads(run_cli("--target", str(kit_copy), "--format", "json", "--step", "1", "--step", "2").stdout)
+    first, second = entries["steps"]
+    assert first["status"] == second["status"] == "missing"
+    assert f"there is {kit_copy / 'step1.py'}: did you rename or move {STEP1}?" in first["message"]
+    assert f"there is {kit_copy.parent / STEP2}" in second["message"]
+    text = run_cli("--target", str(kit_copy), "--step", "1").stdout
+    assert f"Next: rename {kit_copy / 'step1.py'} to {kit_copy / STEP1}" in text
+
+
+@pytest.mark.parametrize("module", ["grader.hint", "grader.reset", "grader.solution"])
+def test_a_step_command_without_a_step_says_how_in_one_line(module):
+    done = run_cli(module=module)
+    session = module.rpartition(".")[2]
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"{session}: error: say which step, by its number or its name: nox -s {session} -- 2"
+
+
+def test_hint_for_a_step_that_fails_says_where_to_see_why(kit_copy):
+    (kit_copy / STEP1).write_text("products_table = {\n")  # a syntax error: no check's hint fits it
+    done = run_cli("1", "--target", str(kit_copy), module="grader.hint")
+    assert "says above" not in done.stdout
+    assert "grade it: nox -s grade -- 1" in done.stdout
 
 
 def test_reset_with_yes_asks_nothing_and_needs_no_git(kit_copy):
