@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from .grading import grade
 
     aws.use_seed(aws.DEFAULT_SEED if args.seed is None else args.seed)
-    from .hints import remember_failures
+    from .hints import remember_failures, tips_seen_before
 
     results = grade(manifest, target, steps, runs=runs)
     modified = integrity.is_modified()
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         grown = remember_failures(results, args.state)
         screen.render(results, screen.make_console(), grown=grown, all_steps=len(manifest.steps),
-                      grader_modified=modified)
+                      grader_modified=modified, said_before=tips_seen_before(results, args.state))
     return options.EXIT_OK if all(r.passed for r in results) else options.EXIT_NOT_OK
 
 

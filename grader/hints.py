@@ -11,6 +11,7 @@ READ_LIMIT bytes) or replaced; anything else is left alone with one note, and gr
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -119,3 +120,20 @@ def remember_failures(results: list[StepResult], path: Path | None) -> set[int]:
             again.add(result.step.number)
     _save(path, state)
     return again
+
+
+def tips_seen_before(results: list[StepResult], path: Path | None) -> set[str]:
+    """The tips of ``results`` that an earlier run already showed (a tip is said once); remembers the rest."""
+    if path is None:
+        return set()
+    state = _load(path)
+    if state is None:
+        return set()
+    shown = state.get("tips_shown") if isinstance(state.get("tips_shown"), list) else []
+    digests = {tip: hashlib.sha256(tip.encode("utf-8", "replace")).hexdigest()[:16]
+               for result in results for tip in result.tips}
+    seen = {tip for tip, digest in digests.items() if digest in shown}
+    if set(digests) - seen:
+        state["tips_shown"] = [*shown, *(digests[tip] for tip in digests if tip not in seen)][-200:]
+        _save(path, state)
+    return seen

@@ -103,9 +103,11 @@ def shown_folder(path: Path) -> str:
 
 
 def render(results: list[StepResult], console: Console, *, grown: set[int] = frozenset(),
-           all_steps: int | None = None, explain_first_only: bool = False, grader_modified: bool = False) -> None:
+           all_steps: int | None = None, explain_first_only: bool = False, grader_modified: bool = False,
+           said_before: set[str] = frozenset()) -> None:
     """Print one line per step, the first failure of each failed step with its hint, what to do next,
     and the progress line. ``grown``: steps whose check failed again (they get the specific hint).
+    ``said_before``: tips an earlier run showed already (with --state, a tip is said once).
     ``explain_first_only``: explain only the first step that does not pass (watch mode)."""
     symbols = _symbols(console)
     blocks = []
@@ -123,7 +125,7 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     for block in blocks:
         console.print(block)
     console.print()
-    tips = list(dict.fromkeys(tip for result in results for tip in result.tips))
+    tips = list(dict.fromkeys(tip for result in results for tip in result.tips if tip not in said_before))
     for tip in tips:
         console.print(Text(tip, "cyan"))
     if tips:

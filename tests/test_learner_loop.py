@@ -280,3 +280,13 @@ def test_a_terminal_gets_colour_and_a_progress_bar_unless_no_color(kit_copy, no_
     styles = [params.split(b";") for params in re.findall(rb"\x1b\[([0-9;]*)m", terminal.transcript)]
     colours = [p for params in styles for p in params if p in {b"38", b"48"} or p[:1] in (b"3", b"9") and len(p) == 2]
     assert bool(colours) is not no_color
+
+
+def test_a_tip_is_said_once_where_the_grader_remembers(kit_copy, tmp_path):
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text().replace('    "BillingMode": "PAY_PER_REQUEST",\n', ""))
+    state = tmp_path / "state.json"
+    runs = [run_cli("--target", str(kit_copy), "--step", "1", "--state", str(state)).stdout for _ in range(2)]
+    assert "Tip: real DynamoDB also needs a billing mode" in runs[0]
+    assert "Tip:" not in runs[1] and "1 / 1 steps" in runs[1]
+    without_memory = run_cli("--target", str(kit_copy), "--step", "1").stdout
+    assert "Tip: real DynamoDB also needs a billing mode" in without_memory
