@@ -27,10 +27,10 @@ def _read_keys(regrade: threading.Event, stop: threading.Event) -> None:
         regrade.set()
 
 
-def _show(console, manifest, target: Path, args) -> None:
+def _show(console, manifest, target: Path, args, steps: list[int]) -> None:
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
-    results = grade(manifest, target, manifest.numbers, time_limit=args.time_limit)
+    results = grade(manifest, target, steps, time_limit=args.time_limit)
     console.clear()
     grown = remember_failures(results, args.state)  # after clear(): its note on a broken --state stays seen
     screen.render(results, console, grown=grown, all_steps=len(manifest.steps), explain_first_only=True)
@@ -41,6 +41,8 @@ def _show(console, manifest, target: Path, args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = options.Parser(prog="python -m grader.watch", description="Grade again whenever a step file is saved.")
     options.add_target(parser)
+    parser.add_argument("steps", nargs="*", metavar="STEP",
+                        help="watch only these steps, by number or name (nox -s watch -- 3); default: every step")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="seconds each step's code may run (default: from the manifest)")
     parser.add_argument("--state", type=Path, default=None, metavar="FILE",
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     manifest = options.manifest()
     target = options.target(args.target)
+    steps = sorted({options.step(manifest, name).number for name in args.steps}) or manifest.numbers
     console = screen.make_console()
     regrade, stop = threading.Event(), threading.Event()
     threading.Thread(target=_read_keys, args=(regrade, stop), daemon=True).start()
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             if changes or regrade.is_set():
                 regrade.clear()
-                _show(console, manifest, target, args)
+                _show(console, manifest, target, args, steps)
     except KeyboardInterrupt:
         pass
     console.print(messages.STOPPED_WATCHING)

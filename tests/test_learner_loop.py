@@ -134,6 +134,17 @@ def test_watch_mode_quits_on_q(kit_copy):
     assert terminal.exit_status() == 0
 
 
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_watch_mode_can_focus_on_one_step(kit_copy):
+    terminal = Terminal("-m", "grader.watch", "3", "--target", str(kit_copy))
+    screen = terminal.wait_for("0 / 1 steps", "Watching")
+    assert "Step 3: Write the event processing function (not started)" in screen
+    assert "Step 1:" not in screen and "Step 4:" not in screen
+    terminal.type(b"q\r")
+    terminal.wait_for("Stopped watching.")
+    assert terminal.exit_status() == 0
+
+
 def test_hints_grow_when_the_same_check_fails_again(kit_copy, tmp_path):
     (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
     (kit_copy / STEP2).write_text((KIT / "solutions" / STEP2).read_text().replace("NEW_AND_OLD_IMAGES", "KEYS_ONLY"))
