@@ -92,8 +92,10 @@ def _progress(results: list[StepResult], console: Console) -> Table | Text:
     if not console.is_terminal:
         return words
     grid = Table.grid(padding=(0, 2))
-    bar = ProgressBar(total=len(core), completed=sum(result.passed for result in core),
-                      width=min(40, max(console.width - 20, 10)))
+    width = min(40, max(console.width - len(words) - 3, 10))  # the bar gives way to the words first
+    bar = ProgressBar(total=len(core), completed=sum(result.passed for result in core), width=width)
+    if len(words) > console.width - width - 3:  # one part a line, rather than a line break inside a figure
+        words = Text(progress_line(results).replace(" · ", "\n"), "bold")
     grid.add_row(bar, words)
     return grid
 

@@ -301,3 +301,22 @@ def test_a_tip_is_said_once_where_the_grader_remembers(kit_copy, tmp_path):
     assert "Tip:" not in runs[1] and "1 / 1 steps" in runs[1]
     without_memory = run_cli("--target", str(kit_copy), "--step", "1").stdout
     assert "Tip: real DynamoDB also needs a billing mode" in without_memory
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+def test_the_progress_line_never_breaks_inside_a_figure(columns):
+    import io
+
+    from rich.console import Console
+
+    from grader import screen
+    from grader.grading import grade
+
+    results = grade(MANIFEST, KIT / "solutions", MANIFEST.numbers)
+    out = io.StringIO()
+    console = Console(file=out, width=columns, force_terminal=True, color_system=None, highlight=False, emoji=False)
+    console.print(screen._progress(results, console))
+    lines = [line.strip(" ━") for line in out.getvalue().splitlines()]
+    figures = ["4 / 4 steps", "bonus 1 / 1", "4 / 4 points + 1 bonus"]
+    assert all(any(figure in line for line in lines) for figure in figures), lines
+    assert max(len(line) for line in out.getvalue().splitlines()) <= columns
