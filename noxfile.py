@@ -94,6 +94,12 @@ def watch(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def run(session: nox.Session) -> None:
+    """Run a step's file as the grader does and see what it did, stream records and all: nox -s run -- 3"""
+    session.run(grade_python(session), "-m", "grader.playground", *session.posargs, success_codes=[0, 1])
+
+
+@nox.session(venv_backend="none")
 def hint(session: nox.Session) -> None:
     """Show the hints for a step: nox -s hint -- 2"""
     session.run(grade_python(session), "-m", "grader.hint", *session.posargs)

@@ -50,7 +50,7 @@ def step(manifest: Manifest, name: int | str) -> Step:
                          f"({slugs})") from None
 
 
-def step_command(prog: str, description: str, argv: list[str] | None, configure=None):
+def step_command(prog: str, description: str, argv: list[str] | None, configure=None, session: str | None = None):
     """Parse ``PROG N [--target DIR]`` (plus what ``configure(parser)`` adds) for the commands that act on
     one step; returns (args, manifest, step, target folder)."""
     parser = Parser(prog=prog, description=description)
@@ -61,7 +61,7 @@ def step_command(prog: str, description: str, argv: list[str] | None, configure=
     args = parser.parse_args(argv)
     loaded = manifest()
     if args.step is None:
-        session = prog.rpartition(".")[2]
+        session = session or prog.rpartition(".")[2]
         raise UsageError(f"say which step, by its number or its name: nox -s {session} -- 2")
     return args, loaded, step(loaded, args.step), target(args.target)
 

@@ -87,3 +87,19 @@ def test_an_older_python_hears_the_gate_first_and_only(python):
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("This kit needs Python 3.10 or newer; you have 3."), done.stderr
+
+
+def test_pytest_typed_in_the_kit_without_its_packages_says_to_grade_with_nox(tmp_path):
+    uv = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
+    if uv is None:
+        pytest.skip("no uv to build a Python with pytest alone")
+    venv = tmp_path / "venv"
+    for command in ([uv, "venv", "-q", "--python", sys.executable, str(venv)],
+                    [uv, "pip", "install", "-q", "--offline", "--python", str(venv / "bin" / "python"), "pytest"]):
+        if subprocess.run(command, capture_output=True, timeout=300, stdin=subprocess.DEVNULL).returncode:
+            pytest.skip("cannot build a Python with pytest alone, offline")
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider"], cwd=KIT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4
+    assert "To grade your steps, run: nox -s grade" in done.stdout + done.stderr
+    assert "ImportError" not in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
