@@ -89,7 +89,7 @@ def grade(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def watch(session: nox.Session) -> None:
-    """Grade again each time you save a step file (nox -s watch -- 3 watches step 3; Enter grades now, Ctrl-C quits)."""
+    """Grade again each time you save a step file (keys: r grade, h hint, l list, q quit; -- 3: step 3 only)."""
     session.run(grade_python(session), "-m", "grader.watch", "--state", HINT_STATE, *session.posargs)
 
 

@@ -407,7 +407,7 @@ def solution_locked(number: int) -> str:
 
 
 SOLUTION_SAME = "Your file is the reference solution, line for line."
-WATCHING = "Watching {target}: save a step file to grade again · Enter: grade now · q then Enter, or Ctrl-C: quit"
+WATCHING = "Watching {target}: save a step file to grade again · r: grade now · h: hint · l: list · q: quit"
 GRADING = "Grading..."
 STOPPED_WATCHING = "Stopped watching."
 

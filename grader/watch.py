@@ -1,11 +1,16 @@
 """`python -m grader.watch` (`nox -s watch`): grade again each time a step file is saved.
 
-The screen is cleared and shows every step's line with the current step's result in full. Enter grades
-again by hand (for file systems whose change events never arrive); q then Enter, or Ctrl-C, quits.
+The screen is cleared and shows every step's line with the current step's result in full. Keys, as rustlings
+has them, typed alone where the terminal allows (else followed by Enter): r or Enter grades again by hand (for
+file systems whose change events never arrive), h shows the hints of the step you are on, l lists the steps
+with their status, q (or Ctrl-C) quits.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import queue
 import sys
 import threading
 from pathlib import Path
@@ -18,24 +23,78 @@ from .grading import grade
 from .hints import remember_failures
 
 
-def _read_keys(regrade: threading.Event, stop: threading.Event) -> None:
-    """Enter asks for a new grading; q (or quit) then Enter stops. Runs in a daemon thread."""
-    for line in sys.stdin:
-        if line.strip().lower() in ("q", "quit", "exit"):
+KEYS = {"r": "grade", "\n": "grade", "\r": "grade", "h": "hint", "l": "list", "q": "quit"}
+
+
+def _typed_keys():
+    """The keys as they are typed: one at a time where stdin is a terminal (POSIX cbreak mode, or the Windows
+    console), else the first letter of each line (Enter alone is "\n")."""
+    if sys.stdin.isatty() and os.name == "posix":
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)  # keys arrive without Enter; Ctrl-C still interrupts
+        atexit.register(termios.tcsetattr, fd, termios.TCSADRAIN, saved)
+        while key := os.read(fd, 1):
+            yield key.decode("utf-8", "ignore").lower()
+    elif sys.stdin.isatty() and os.name == "nt":
+        import msvcrt
+
+        while True:
+            yield msvcrt.getwch().lower()
+    else:
+        for line in sys.stdin:
+            word = line.strip().lower()
+            yield "q" if word in ("quit", "exit") else (word[:1] or "\n")
+
+
+def _read_keys(requests: queue.Queue, stop: threading.Event) -> None:
+    """Turn keys into requests for the main loop. Runs in a daemon thread."""
+    for key in _typed_keys():
+        request = KEYS.get(key)
+        if request == "quit":
             stop.set()
             return
-        regrade.set()
+        if request:
+            requests.put(request)
 
 
-def _show(console, manifest, target: Path, args, steps: list[int]) -> None:
+def _show(console, manifest, target: Path, args, steps: list[int]) -> list:
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
     results = grade(manifest, target, steps, time_limit=args.time_limit)
     console.clear()
     grown = remember_failures(results, args.state)  # after clear(): its note on a broken --state stays seen
     screen.render(results, console, grown=grown, all_steps=len(manifest.steps), explain_first_only=True)
+    _footer(console, target)
+    return results
+
+
+def _footer(console, target: Path) -> None:
     console.print()
     console.print(Text(messages.WATCHING.format(target=screen.shown_folder(target)), "dim"))
+
+
+def _hint(console, results: list) -> None:
+    """The hints of the step the learner is on: the first that does not pass (the last step when all do)."""
+    if not results:
+        return
+    result = next((r for r in results if not r.passed), results[-1])
+    console.print()
+    console.print(Text(f"Step {result.step.number}: {result.step.title}", "bold"))
+    console.print(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), result.step.hint))
+    if result.more_hint:
+        console.print(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint))
+
+
+def _list(console, results: list) -> None:
+    console.print()
+    for result in results:
+        words = messages.STATUS_WORDS[result.status]
+        console.print(Text(f"{'✓' if result.passed else '·'} Step {result.step.number}: {result.step.title} ({words})",
+                           "green" if result.passed else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,17 +111,27 @@ def main(argv: list[str] | None = None) -> int:
     target = options.target(args.target)
     steps = sorted({options.step(manifest, name).number for name in args.steps}) or manifest.numbers
     console = screen.make_console()
-    regrade, stop = threading.Event(), threading.Event()
-    threading.Thread(target=_read_keys, args=(regrade, stop), daemon=True).start()
-    regrade.set()  # the first grading happens once the watcher runs, so no save can slip by unseen
+    requests: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    threading.Thread(target=_read_keys, args=(requests, stop), daemon=True).start()
+    requests.put("grade")  # the first grading happens once the watcher runs, so no save can slip by unseen
+    results: list = []
     try:
         for changes in watchfiles.watch(target, watch_filter=watchfiles.PythonFilter(), stop_event=stop,
                                         yield_on_timeout=True, rust_timeout=300, debounce=300):
             if stop.is_set():
                 break
-            if changes or regrade.is_set():
-                regrade.clear()
-                _show(console, manifest, target, args, steps)
+            asked = set()
+            while not requests.empty():
+                asked.add(requests.get_nowait())
+            if changes or "grade" in asked:
+                results = _show(console, manifest, target, args, steps)
+            if "hint" in asked:
+                _hint(console, results)
+            if "list" in asked:
+                _list(console, results)
+            if asked - {"grade"}:
+                _footer(console, target)
     except KeyboardInterrupt:
         pass
     console.print(messages.STOPPED_WATCHING)

@@ -103,7 +103,7 @@ def test_watch_mode_grades_again_when_a_file_is_saved(kit_copy):
     before = terminal.wait_for("0 / 4 steps", "Watching")
     assert "○ Step 1: Create the DynamoDB Products table (not started)" in before
     assert "Hint: Define products_table" in before
-    assert "Watching" in before and "Enter: grade now" in before
+    assert "Watching" in before and "r: grade now" in before
     assert max(len(line) for line in before.splitlines()) <= 80
 
     (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
@@ -122,6 +122,24 @@ def test_watch_mode_grades_again_when_a_file_is_saved(kit_copy):
 
     os.kill(terminal.pid, signal.SIGINT)  # Ctrl-C
     assert "Stopped watching." in terminal.wait_for("Stopped watching.")
+    assert terminal.exit_status() == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_watch_mode_answers_single_keys_without_enter(kit_copy):
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
+    terminal = Terminal("-m", "grader.watch", "--target", str(kit_copy))
+    terminal.wait_for("1 / 4 steps", "Watching")
+    terminal.type(b"h")  # no Enter: the terminal is in cbreak mode
+    assert "Hint: Update StreamSpecification" in terminal.wait_for("Step 2: Enable DynamoDB Streams", "Hint:")
+    terminal.type(b"l")
+    listed = terminal.wait_for("(passed)", "(not started)")
+    assert "✓ Step 1: Create the DynamoDB Products table (passed)" in listed
+    terminal.wrote_after(b"Grading...")
+    terminal.type(b"r")
+    terminal.wait_for("1 / 4 steps", "Watching")
+    terminal.type(b"q")
+    terminal.wait_for("Stopped watching.")
     assert terminal.exit_status() == 0
 
 
