@@ -114,6 +114,11 @@ class StepRun:
                 memory_limit=self.step.memory_limit, serve_aws=self.aws.serve if self.aws else None,
             )
 
+    def stop(self) -> None:
+        """Kill the learner's process now (from any thread): what the checks still ask of it fails at once."""
+        if self._process is not None:
+            self._process.stop()
+
     def close(self) -> None:
         """End the run. Only after this may a result be written: every process the file started is dead
         (``processes_ended`` says whether that was proven)."""

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from . import messages, options, screen
 from .grading import grade
+from .steprun import start_runs
 from .hints import remember_failures
 
 
@@ -61,10 +62,51 @@ def _read_keys(requests: queue.Queue, stop: threading.Event) -> None:
             requests.put(request)
 
 
-def _show(console, manifest, target: Path, args, steps: list[int]) -> list:
+class Grading:
+    """The grading in progress, which a save ends early: its learner processes are stopped, its checks fail at
+    once, and its results are never shown (the new grading's are)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._runs: dict | None = None
+        self.cancelled = False
+
+    def begin(self, runs: dict) -> None:
+        with self._lock:
+            self._runs, self.cancelled = runs, False
+
+    def end(self) -> None:
+        with self._lock:
+            self._runs = None
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._runs is not None:
+                self.cancelled = True
+                for run in self._runs.values():
+                    run.stop()
+
+
+def _watch_files(target: Path, requests: queue.Queue, stop: threading.Event, grading: Grading) -> None:
+    """Each save asks for a grading, and ends the one in progress. Runs in a daemon thread."""
+    for changes in watchfiles.watch(target, watch_filter=watchfiles.PythonFilter(), stop_event=stop,
+                                    yield_on_timeout=True, rust_timeout=300, debounce=300):
+        if changes:
+            grading.cancel()
+            requests.put("grade")
+
+
+def _show(console, manifest, target: Path, args, steps: list[int], grading: Grading) -> list | None:
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
-    results = grade(manifest, target, steps, time_limit=args.time_limit)
+    runs = start_runs(manifest, target, steps, time_limit=args.time_limit)
+    grading.begin(runs)
+    try:
+        results = grade(manifest, target, steps, runs=runs)
+    finally:
+        grading.end()
+    if grading.cancelled:
+        return None
     console.clear()
     grown = remember_failures(results, args.state)  # after clear(): its note on a broken --state stays seen
     screen.render(results, console, grown=grown, all_steps=len(manifest.steps), explain_first_only=True)
@@ -113,19 +155,21 @@ def main(argv: list[str] | None = None) -> int:
     console = screen.make_console()
     requests: queue.Queue = queue.Queue()
     stop = threading.Event()
+    grading = Grading()
     threading.Thread(target=_read_keys, args=(requests, stop), daemon=True).start()
-    requests.put("grade")  # the first grading happens once the watcher runs, so no save can slip by unseen
+    threading.Thread(target=_watch_files, args=(target, requests, stop, grading), daemon=True).start()
+    requests.put("grade")
     results: list = []
     try:
-        for changes in watchfiles.watch(target, watch_filter=watchfiles.PythonFilter(), stop_event=stop,
-                                        yield_on_timeout=True, rust_timeout=300, debounce=300):
-            if stop.is_set():
-                break
-            asked = set()
+        while not stop.is_set():
+            try:
+                asked = {requests.get(timeout=0.3)}
+            except queue.Empty:
+                continue
             while not requests.empty():
                 asked.add(requests.get_nowait())
-            if changes or "grade" in asked:
-                results = _show(console, manifest, target, args, steps)
+            if "grade" in asked:
+                results = _show(console, manifest, target, args, steps, grading) or results
             if "hint" in asked:
                 _hint(console, results)
             if "list" in asked:
@@ -134,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 _footer(console, target)
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
+        grading.cancel()
     console.print(messages.STOPPED_WATCHING)
     return options.EXIT_OK
 

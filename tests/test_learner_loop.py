@@ -144,6 +144,23 @@ def test_watch_mode_answers_single_keys_without_enter(kit_copy):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_a_save_ends_a_grading_in_progress_and_starts_a_new_one(kit_copy):
+    # A file that loops for ever, with a processor-time limit of 120 s: unless the save stops that grading, its
+    # fix cannot show before the loop has burnt 120 s, far past this test's own wait.
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text() + "\nwhile True:\n    pass\n")
+    terminal = Terminal("-m", "grader.watch", "1", "--time-limit", "120", "--target", str(kit_copy))
+    terminal.wait_for("Grading...")
+    time.sleep(1)  # the loop is running
+    (kit_copy / STEP1).write_text((KIT / "solutions" / STEP1).read_text())
+    fixed = terminal.wait_for("1 / 1 steps", "Watching", timeout=60)
+    assert "✓ Step 1: Create the DynamoDB Products table (passed)" in fixed
+    assert "took too long" not in fixed and "could not run" not in fixed, "the stopped grading is never shown"
+    terminal.type(b"q")
+    terminal.wait_for("Stopped watching.")
+    assert terminal.exit_status() == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
 def test_watch_mode_quits_on_q(kit_copy):
     terminal = Terminal("-m", "grader.watch", "--target", str(kit_copy))
     terminal.wait_for("0 / 4 steps")
