@@ -161,6 +161,16 @@ def test_a_save_ends_a_grading_in_progress_and_starts_a_new_one(kit_copy):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+def test_watch_mode_fits_80_by_24_when_everything_passes():
+    terminal = Terminal("-m", "grader.watch", "--target", str(KIT / "solutions"))
+    lines = terminal.wait_for("4 / 4 steps", "Watching").splitlines()
+    used = max(index for index, line in enumerate(lines) if line.strip()) + 1
+    assert used <= 24 and lines[0].startswith("✓ Step 1:"), "\n".join(lines)
+    terminal.type(b"q")
+    terminal.wait_for("Stopped watching.")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
 def test_watch_mode_quits_on_q(kit_copy):
     terminal = Terminal("-m", "grader.watch", "--target", str(kit_copy))
     terminal.wait_for("0 / 4 steps")
