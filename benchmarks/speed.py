@@ -8,6 +8,8 @@ G  `python -m grader --target solutions`, every step, moto included             
 N  a warm `nox -s grade -- --target solutions`                                   bar: N <= 3.5 x F
 C  a cold `nox -s grade` in a fresh clone, with a new environment of its own      bar: C <= 15 s
    (package caches warm, as on a learner's second kit)
+W  watch mode (POSIX, in a pseudo-terminal): from a save of a solved step file to its new result on the
+   screen, every step solved                                                      bar: W <= 0.5 x F
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def core_steps() -> list[int]:
         import tomli as tomllib
 
     manifest = tomllib.loads((KIT / "grader" / "manifest.toml").read_text(encoding="utf-8"))
-    return [step["number"] for step in manifest["steps"] if not step.get("bonus")]
+    # A step's number is its position in the manifest.
+    return [number for number, step in enumerate(manifest["steps"], start=1) if not step.get("bonus")]
 
 
 def kit_python(kit: Path = KIT) -> Path:
@@ -67,6 +70,40 @@ def cold_run() -> float:
         return wall_time([*NOX, "-s", "grade"], cwd=clone)
 
 
+def watch_latency(python: str, runs: int) -> float:
+    """Median seconds from a save to the new result in `python -m grader.watch` (POSIX: a pseudo-terminal)."""
+    import pty
+    import select
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "steps"
+        shutil.copytree(KIT / "solutions", target)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.update({"COLUMNS": "100", "LINES": "40", "TERM": "xterm"})
+            os.execv(python, [python, "-m", "grader.watch", "--target", str(target)])
+
+        def read_until(marker: bytes, deadline: float) -> bytes:
+            seen = b""
+            while marker not in seen and time.perf_counter() < deadline:
+                if select.select([fd], [], [], 0.05)[0]:
+                    seen += os.read(fd, 65536)
+            return seen
+
+        read_until(b"Watching", time.perf_counter() + 120)
+        times = []
+        file = target / sorted(p.name for p in target.glob("step*.py"))[0]
+        for run in range(runs):
+            started = time.perf_counter()
+            file.write_text(file.read_text() + f"\n# save {run}\n")
+            read_until(b"Grading...", started + 60)
+            read_until(b"Watching", started + 120)
+            times.append(time.perf_counter() - started)
+        os.write(fd, b"q")
+        os.waitpid(pid, 0)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is printed)")
@@ -80,6 +117,7 @@ def main() -> None:
     grader_core = median_of(runs, lambda: wall_time([python, "-m", "grader", "--target", solutions, *core]))
     warm = median_of(runs, lambda: wall_time([*NOX, "-s", "grade", "--", "--target", solutions]))
     cold = median_of(runs, cold_run)
+    watch = watch_latency(python, runs) if os.name == "posix" else float("nan")
     print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name, value, bar, words in (
         ("F", floor, None, "import pytest, boto3, moto"),
@@ -87,6 +125,7 @@ def main() -> None:
         ("G4", grader_core, 2.5 * floor, "the same, the core steps only (--step 1 ... --step 4)"),
         ("N", warm, 3.5 * floor, "warm nox -s grade (solutions)"),
         ("C", cold, 15.0, "cold nox -s grade in a fresh clone"),
+        ("W", watch, 0.5 * floor, "watch mode: from a save to the new result (every step solved)"),
     ):
         verdict = "" if bar is None else f"  bar {bar:5.2f} s  {'ok' if value <= bar else 'OVER'}"
         ratio = "" if name in ("F", "C") else f" = {value / floor:.2f} x F"

@@ -90,7 +90,7 @@ class Grading:
 def _watch_files(target: Path, requests: queue.Queue, stop: threading.Event, grading: Grading) -> None:
     """Each save asks for a grading, and ends the one in progress. Runs in a daemon thread."""
     for changes in watchfiles.watch(target, watch_filter=watchfiles.PythonFilter(), stop_event=stop,
-                                    yield_on_timeout=True, rust_timeout=300, debounce=300):
+                                    yield_on_timeout=True, rust_timeout=300, debounce=300, step=20):
         if changes:
             grading.cancel()
             requests.put("grade")
