@@ -17,9 +17,18 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
 
+# The nox form of each command, for the help a usage error points at (people run these through nox).
+NOX_SESSIONS = {"python -m grader": "grade", "python -m grader.watch": "watch", "python -m grader.hint": "hint",
+                "python -m grader.reset": "reset", "python -m grader.solution": "solution",
+                "python -m grader.playground": "run", "python -m grader.classroom": "grade-class",
+                "python -m grader.sync": "sync", "python -m grader.maintain": "check"}
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
-        raise UsageError(f"{message} (see {self.prog} --help)")
+        session = NOX_SESSIONS.get(self.prog)
+        where = f"nox -s {session} -- --help" if session else f"{self.prog} --help"
+        raise UsageError(f"{message} (see {where})")
 
 
 def add_target(parser: argparse.ArgumentParser) -> None:
