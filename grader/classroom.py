@@ -182,17 +182,35 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: one that starts like a formula gets a leading ' (OWASP's advice for
+    CSV injection), so a learner named =HYPERLINK(...) stays a name."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
+    """grades.csv. Columns are only ever added, at the end: total is core and bonus together, as it always was;
+    core_total and bonus say them apart; stepN_status gives each step's status."""
     max_total = sum(step.points for step in manifest.core)  # a bonus step's points are extra credit
+    bonus_steps = {step.number for step in manifest.steps if step.bonus}
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
-                         "grader_modified", "status", "message", "confinement", "seed"])
+                         "grader_modified", "status", "message", "confinement", "seed", "core_total", "bonus",
+                         *(f"step{n}_status" for n in manifest.numbers)])
         for row in rows:
             scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
-            total = _number(round(sum(row["scores"].values()), 2)) if row["status"] == GRADED else ""
-            writer.writerow([row["learner"], *scores, total, _number(max_total), row["grader_modified"],
-                             row["status"], row["message"], row.get("confinement", ""), row.get("seed", "")])
+            graded = row["status"] == GRADED
+            total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
+            core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
+            bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
+            statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
+            writer.writerow([_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"],
+                             row["status"], _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""),
+                             core, bonus, *statuses])
 
 
 def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:

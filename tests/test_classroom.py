@@ -51,7 +51,8 @@ def read_grades(out: Path) -> dict[str, dict]:
     with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
         reader = csv.DictReader(file)
         assert reader.fieldnames == ["learner", *STEP_COLUMNS, "total", "max_total", "grader_modified", "status",
-                                     "message", "confinement", "seed"]
+                                     "message", "confinement", "seed", "core_total", "bonus",
+                                     *(f"{column}_status" for column in STEP_COLUMNS)]
         return {row["learner"]: row for row in reader}
 
 
@@ -272,3 +273,21 @@ def test_a_learner_folder_that_is_a_link_gets_a_row_that_says_so_and_is_never_fo
     assert grades["mallory"]["message"] == messages.class_linked_folder("mallory")
     assert "symbolic link" in feedback(out, "mallory")
     assert "1 could not be graded" in done.stdout
+
+
+def test_the_csv_is_safe_in_a_spreadsheet_and_says_core_bonus_and_each_status(tmp_path):
+    submissions = tmp_path / "submissions"
+    formula = '=HYPERLINK("x")'
+    copy_solutions(submissions / formula)
+    shutil.copytree(KIT / "steps", submissions / "ann")  # nothing started
+    out = tmp_path / "grades"
+    classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, show_progress=False)
+    grades = read_grades(out)
+    assert set(grades) == {"'" + formula, "ann"}, "a name that starts like a formula is written as text"
+    solved = grades["'" + formula]
+    bonus_points = sum(step.points for step in MANIFEST.steps if step.bonus)
+    assert float(solved["core_total"]) == CORE_POINTS and float(solved["bonus"]) == bonus_points
+    assert float(solved["total"]) == CORE_POINTS + bonus_points, "total keeps its meaning: core and bonus together"
+    assert [solved[f"{column}_status"] for column in STEP_COLUMNS] == ["passed"] * len(STEP_COLUMNS)
+    assert [grades["ann"][f"{column}_status"] for column in STEP_COLUMNS] == ["not_started"] * len(STEP_COLUMNS)
+    assert "Step 1" in feedback(out, formula), "the feedback file keeps the folder's own name"
