@@ -77,7 +77,7 @@ class StepRun:
     """The learner's file for one step. Its process starts on ``start()`` and answers questions lazily."""
 
     def __init__(self, step: Step, file: Path, names: list[str], *, time_limit: float, grade_untouched: bool,
-                 more_time: str = messages.MORE_TIME_LOCAL):
+                 more_time: str = messages.MORE_TIME_LOCAL, account: LearnerAccount | None = None):
         self.step = step
         self.more_time = more_time  # how a learner who needs more time gets it, where they are
         self.file = file
@@ -97,7 +97,10 @@ class StepRun:
         self.memo: dict = {}  # what checks worked out once for this run (e.g. the audit trail's delivery)
         self.forked = False
         # Where the learner's DynamoDB requests go, and where the grader reads their tables
-        self.aws = LearnerAccount() if step.simulated_aws else None
+        # (a cold start of the same file shares its account: see cold_start)
+        self.aws = account if account is not None else LearnerAccount() if step.simulated_aws else None
+        self._owns_account = account is None
+        self._twins: list[StepRun] = []
         if file.is_symlink():  # never followed: it could point at a classmate's file, or at one only root may read
             self.state = LINKED
         elif not file.is_file():
@@ -114,22 +117,37 @@ class StepRun:
                 memory_limit=self.step.memory_limit, serve_aws=self.aws.serve if self.aws else None,
             )
 
+    def cold_start(self) -> StepRun:
+        """A second process of the same file, answered from the same DynamoDB account: as AWS Lambda may start a
+        new container for a batch it delivers again, where nothing the first process kept in memory is known.
+        It is stopped and closed with this run, and what it does counts for this run (network, processes)."""
+        twin = StepRun(self.step, self.file, self.names, time_limit=self.time_limit, grade_untouched=True,
+                       more_time=self.more_time, account=self.aws)
+        self._twins.append(twin)
+        twin.start()
+        return twin
+
     def stop(self) -> None:
         """Kill the learner's process now (from any thread): what the checks still ask of it fails at once."""
+        for twin in self._twins:
+            twin.stop()
         if self._process is not None:
             self._process.stop()
 
     def close(self) -> None:
         """End the run. Only after this may a result be written: every process the file started is dead
         (``processes_ended`` says whether that was proven)."""
+        for twin in self._twins:
+            twin.close()
         if self._process is not None:
             self._process.close()
-        if self.aws is not None:
+        if self.aws is not None and self._owns_account:
             self.aws.close()
 
     @property
     def processes_ended(self) -> bool:
-        return self._process is None or self._process.ended_cleanly
+        own = self._process is None or self._process.ended_cleanly
+        return own and all(twin.processes_ended for twin in self._twins)
 
     @property
     def output(self):
@@ -138,9 +156,10 @@ class StepRun:
 
     def sandbox_violation(self) -> str | None:
         """Why the step cannot pass whatever its values: it used the network, forked, or flooded the output."""
-        if self.network:
-            return messages.network_used(self.display, self.network, self.step.simulated_aws)
-        if self.forked:
+        network = self.network + [target for twin in self._twins for target in twin.network]
+        if network:
+            return messages.network_used(self.display, network, self.step.simulated_aws)
+        if self.forked or any(twin.forked for twin in self._twins):
             return messages.forked(self.display)
         if self.step.penalize_output_flood and self.output is not None and self.output.truncated:
             return messages.output_flood(self.display, self.output)

@@ -178,7 +178,12 @@ def test_a_huge_request_is_refused(account):
 
 
 def test_a_file_that_creates_the_audit_table_itself_passes_with_a_tip(grade_source):
-    source = (KIT / "tests" / "corpus" / "right" / "step5_creates_its_table_at_import.py").read_text(encoding="utf-8")
+    # As the corpus answer does, but one that a second container's import survives (its table exists by then).
+    source = (KIT / "tests" / "corpus" / "wrong" / "step5_creates_its_table_at_import.py").read_text(encoding="utf-8")
+    creates = 'audit = boto3.resource("dynamodb").create_table(**audit_table)'
+    assert creates in source
+    source = source.replace(creates, "try:\n    " + creates + "\nexcept Exception:\n"
+                            '    audit = boto3.resource("dynamodb").Table(audit_table["TableName"])')
     result = grade_source(MANIFEST.by_slug("audit-trail").number, source)
     assert result.status == "passed", result.message
     assert words.TIP_AUDIT_TABLE_CREATED_BY_YOUR_CODE in result.tips

@@ -233,7 +233,10 @@ def audit_delivery(run: StepRun) -> AuditDelivery:
     plan = _audit_plan_with_its_table(run)
     answers = run.call("handle_batch", plan.deliveries, lambda_context=True)
     first = run.aws.scan(plan.table_name)
-    answers = answers + run.call("handle_batch", plan.redelivery, lambda_context=True)
+    try:  # to a new process of the file, as Lambda may deliver a batch again to a new container
+        answers = answers + run.cold_start().call("handle_batch", plan.redelivery, lambda_context=True)
+    except RunProblem as problem:  # its import failed (a table it creates exists now, say): the learner hears it
+        answers = answers + [{"exception": {}, "text": problem.text}]
     again = run.aws.scan(plan.table_name)
     rows = plan.rows
     skipped = next(row for row, change in zip(rows, aws.AUDIT_CHANGES) if change.action == "rename")

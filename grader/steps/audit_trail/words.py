@@ -23,7 +23,9 @@ def _change(row) -> str:
 
 def handler_raised(number: int, batches: int, batch: list, text: str) -> str:
     kinds = ", ".join(record.get("eventName", "?") for record in batch)
-    which = f"batch {number}" if number <= batches else "batch 2 a second time (streams deliver at least once)"
+    which = f"batch {number}" if number <= batches else (
+        "batch 2 a second time (streams deliver at least once), to a new process of your file, as AWS Lambda may "
+        "hand a batch it delivers again to a new container")
     return (f"The grader called handle_batch(event, context) with {which}, whose event[\"Records\"] holds "
             f"{len(batch)} records ({kinds}). It raised an error instead of finishing.\n{text}")
 

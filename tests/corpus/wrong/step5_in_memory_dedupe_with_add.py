@@ -1,5 +1,7 @@
 # step: audit-trail
-# The table is created at import (as many tutorials do); the grader uses it and gives a tip.
+# status: failed
+# message: After the same batch was delivered a second time, an item no longer holds
+# why: remembers the records it has seen in memory and adds to the items: a new container knows nothing
 import boto3
 
 products_table = {
@@ -34,7 +36,6 @@ result = process_event(sample_record)
 print(result)
 
 
-# TODO: create audit_table here.
 audit_table = {
     "TableName": "InventoryAudit",
     "KeySchema": [
@@ -48,31 +49,26 @@ audit_table = {
     "BillingMode": "PAY_PER_REQUEST",
 }
 
+audit = boto3.resource("dynamodb").Table("InventoryAudit")
+_seen = set()  # sequence numbers already audited: makes redelivery harmless
 
-# TODO: write the function handle_batch(event, context) here.
+
 def stock_in(image):
-    """The stock in a stream image, or 0 when there is none (an INSERT has no OldImage, a REMOVE no NewImage)."""
     return int(image["Stock"]["N"]) if image else 0
-
-
-# Made once, outside the handler: AWS Lambda keeps it between invocations, so each batch saves the set-up.
-audit = boto3.resource("dynamodb").create_table(**audit_table)
 
 
 def handle_batch(event, context):
     for record in event["Records"]:
-        change = record["dynamodb"]
-        old_stock = stock_in(change.get("OldImage"))
-        new_stock = stock_in(change.get("NewImage"))
-        if record["eventName"] == "MODIFY" and old_stock == new_stock:
+        d = record["dynamodb"]
+        if d["SequenceNumber"] in _seen:
             continue
-        # put_item under the record's own key: a batch delivered twice overwrites, never duplicates.
-        audit.put_item(Item={
-            "ProductID": change["Keys"]["ProductID"]["S"],
-            "SequenceNumber": change["SequenceNumber"],
-            "OldStock": old_stock,
-            "NewStock": new_stock,
-            "Delta": new_stock - old_stock,
-            "EventName": record["eventName"],
-            "ApproximateCreationDateTime": int(change["ApproximateCreationDateTime"]),
-        })
+        old, new = stock_in(d.get("OldImage")), stock_in(d.get("NewImage"))
+        if old == new:
+            continue
+        audit.update_item(
+            Key={"ProductID": d["Keys"]["ProductID"]["S"], "SequenceNumber": d["SequenceNumber"]},
+            UpdateExpression="ADD OldStock :o, NewStock :n, Delta :d SET EventName = :e, ApproximateCreationDateTime = :t",
+            ExpressionAttributeValues={":o": old, ":n": new, ":d": new - old, ":e": record["eventName"],
+                                       ":t": int(d["ApproximateCreationDateTime"])},
+        )
+        _seen.add(d["SequenceNumber"])
