@@ -242,7 +242,8 @@ def with_default_billing(request: dict) -> tuple[dict, bool]:
 INVALID = "One or more parameter values were invalid: "
 
 
-def _indexes(request: dict) -> list[tuple[str, dict]]:
+def indexes(request: dict) -> list[tuple[str, dict]]:
+    """(GlobalSecondaryIndexes or LocalSecondaryIndexes, the index) for each index dict of a CreateTable request."""
     found = []
     for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         indexes = request.get(key)
@@ -261,7 +262,7 @@ def real_dynamodb_refusal(request: dict) -> str | None:
         return INVALID + "StreamSpecification: stream is disabled, so StreamViewType must not be specified"
     if billing == "PAY_PER_REQUEST" and "ProvisionedThroughput" in request:
         return INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
-    for key, index in _indexes(request):
+    for key, index in indexes(request):
         name = index.get("IndexName")
         projection = index.get("Projection")
         if type(projection) is dict:

@@ -59,7 +59,7 @@ def step(manifest: Manifest, name: int | str) -> Step:
                          f"({slugs})") from None
 
 
-def step_command(prog: str, description: str, argv: list[str] | None, configure=None, session: str | None = None):
+def step_command(prog: str, description: str, argv: list[str] | None, configure=None):
     """Parse ``PROG N [--target DIR]`` (plus what ``configure(parser)`` adds) for the commands that act on
     one step; returns (args, manifest, step, target folder)."""
     parser = Parser(prog=prog, description=description)
@@ -70,8 +70,7 @@ def step_command(prog: str, description: str, argv: list[str] | None, configure=
     args = parser.parse_args(argv)
     loaded = manifest()
     if args.step is None:
-        session = session or prog.rpartition(".")[2]
-        raise UsageError(f"say which step, by its number or its name: nox -s {session} -- 2")
+        raise UsageError(f"say which step, by its number or its name: nox -s {NOX_SESSIONS[prog]} -- 2")
     return args, loaded, step(loaded, args.step), target(args.target)
 
 

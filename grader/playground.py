@@ -168,8 +168,7 @@ def show_run(console: Console, run) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _, manifest, step, target = options.step_command(
-        "python -m grader.playground", "Run one step's file as the grader does and show what it did.", argv,
-        session="run")
+        "python -m grader.playground", "Run one step's file as the grader does and show what it did.", argv)
     from .sandbox import confinement
     from .steprun import LINKED, STARTED, start_runs
 

@@ -60,6 +60,19 @@ def _message(result: StepResult) -> Text:
     return styled
 
 
+def labelled(label: str, text: str) -> Text:
+    """A hint line: "Hint: ..." or "More help: ...", its label in bold yellow."""
+    return Text.assemble((label + " ", "bold yellow"), text)
+
+
+def step_line(result: StepResult, console: Console) -> Text:
+    """One line for a step: its symbol, number, title and status in words."""
+    symbols = _symbols(console)
+    kind = result.status.value if result.status in (Status.PASSED, Status.NOT_STARTED) else "other"
+    return Text.assemble((f"{symbols[kind]} ", STYLES[kind]), (f"Step {result.step.number}: {result.step.title}", "bold"),
+                         (f" ({messages.STATUS_WORDS[result.status]})", STYLES[kind]))
+
+
 def _indented(text: Text, console: Console):
     if console.is_terminal:
         return Padding(text, INDENT)  # wraps within the terminal and keeps the indent
@@ -72,16 +85,13 @@ def _indented(text: Text, console: Console):
     return indented
 
 
-def _step_block(result: StepResult, symbols: dict, explain: bool, grown: bool, console: Console) -> list:
-    kind = result.status.value if result.status in (Status.PASSED, Status.NOT_STARTED) else "other"
-    line = Text.assemble((f"{symbols[kind]} ", STYLES[kind]), (f"Step {result.step.number}: {result.step.title}", "bold"),
-                         (f" ({messages.STATUS_WORDS[result.status]})", STYLES[kind]))
-    parts = [line]
+def _step_block(result: StepResult, explain: bool, grown: bool, console: Console) -> list:
+    parts = [step_line(result, console)]
     if explain:
         parts.append(_indented(_message(result), console))
-        parts.append(_indented(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), result.hint), console))
+        parts.append(_indented(labelled(messages.HINT_LABEL, result.hint), console))
         if grown:
-            parts.append(_indented(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint),
+            parts.append(_indented(labelled(messages.MORE_HELP_LABEL, result.more_hint),
                                    console))
     return parts
 
@@ -111,7 +121,6 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
     and the progress line. ``grown``: steps whose check failed again (they get the specific hint).
     ``said_before``: tips an earlier run showed already (with --state, a tip is said once).
     ``explain_first_only``: explain only the first step that does not pass (watch mode)."""
-    symbols = _symbols(console)
     blocks = []
     # Every step that does not pass yet is explained, but a step not started only when it is the first
     # step left to do; an optional step only when every other step passes.
@@ -123,7 +132,7 @@ def render(results: list[StepResult], console: Console, *, grown: set[int] = fro
         explain = explain and not (explain_first_only and explained_one)
         explained_one |= explain
         unpassed_before |= not result.passed and not result.step.bonus
-        blocks.extend(_step_block(result, symbols, explain, result.step.number in grown, console))
+        blocks.extend(_step_block(result, explain, result.step.number in grown, console))
     for block in blocks:
         console.print(block)
     console.print()

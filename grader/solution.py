@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     (result,) = grade(manifest, target, [step.number])
     if not result.passed:
         console.print(Text(messages.solution_locked(step.number), "bold"))
-        console.print(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), step.hint))
+        console.print(screen.labelled(messages.HINT_LABEL, step.hint))
         return options.EXIT_NOT_OK
     mine = (target / step.file).read_text(encoding="utf-8-sig", errors="replace").splitlines(keepends=True)
     reference = (KIT_DIR / "solutions" / step.file).read_text(encoding="utf-8").splitlines(keepends=True)

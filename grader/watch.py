@@ -126,17 +126,15 @@ def _hint(console, results: list) -> None:
     result = next((r for r in results if not r.passed), results[-1])
     console.print()
     console.print(Text(f"Step {result.step.number}: {result.step.title}", "bold"))
-    console.print(Text.assemble((messages.HINT_LABEL + " ", "bold yellow"), result.step.hint))
+    console.print(screen.labelled(messages.HINT_LABEL, result.step.hint))
     if result.more_hint:
-        console.print(Text.assemble((messages.MORE_HELP_LABEL + " ", "bold yellow"), result.more_hint))
+        console.print(screen.labelled(messages.MORE_HELP_LABEL, result.more_hint))
 
 
 def _list(console, results: list) -> None:
     console.print()
-    for result in results:
-        words = messages.STATUS_WORDS[result.status]
-        console.print(Text(f"{'✓' if result.passed else '·'} Step {result.step.number}: {result.step.title} ({words})",
-                           "green" if result.passed else ""))
+    for result in results:  # the lines of the screen, symbols and all (ASCII where the console has no ✓)
+        console.print(screen.step_line(result, console))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,13 +59,11 @@ def list_of_dicts(run: StepRun, key: str, example: str, variable: str = "product
 def index_attributes(table: dict) -> set[str]:
     """The attributes the table's secondary indexes are keyed on: AttributeDefinitions declares those too."""
     names = set()
-    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        indexes = table.get(key)
-        for index in indexes if isinstance(indexes, list) else ():
-            schema = index.get("KeySchema") if isinstance(index, dict) else None
-            for entry in schema if isinstance(schema, list) else ():
-                if isinstance(entry, dict) and isinstance(entry.get("AttributeName"), str):
-                    names.add(entry["AttributeName"])
+    for _, index in aws.indexes(table):
+        schema = index.get("KeySchema")
+        for entry in schema if isinstance(schema, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("AttributeName"), str):
+                names.add(entry["AttributeName"])
     return names
 
 
