@@ -97,6 +97,7 @@ def start_worker(seed: int | None = None) -> None:
     from . import aws, grading, integrity, screen  # noqa: F401
 
     aws.use_seed(aws.DEFAULT_SEED if seed is None else seed)
+    confinement.warm_up()
 
 
 def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
