@@ -125,6 +125,7 @@ class Bubblewrap(Unconfined):
         self._zygote: Zygote | None = None
         self.warm = os.environ.get(WARM_VARIABLE, "1").strip() != "0"
         self._zygote_lock = threading.Lock()
+        self._failed_runs = 0
         if not seccomp:
             self.words += " (no seccomp filter: libseccomp's Python bindings are not installed, so its code may " \
                           "start processes, up to what the machine allows)"
@@ -171,8 +172,9 @@ class Bubblewrap(Unconfined):
             try:
                 return zygote.start(file.name, data)
             except ZygoteFailed:
-                with self._zygote_lock:
-                    self._zygote = None  # started afresh for the next run; this one starts cold
+                with self._zygote_lock:  # started afresh for the next run (once); this one starts cold
+                    self._zygote, self._failed_runs = None, self._failed_runs + 1
+                    self.warm = self.warm and self._failed_runs < 2
         return self._start_cold(file.name, data, python_options, pipes)
 
     def zygote(self, python_options: list[str] | None = None) -> "Zygote | None":
@@ -247,10 +249,9 @@ RUN_START_WAIT = 30.0
 class Zygote:
     """The grader's end of warm.py: one warm bwrap sandbox that each run is forked from (see warm.py)."""
 
-    def __init__(self, process: subprocess.Popen, control: socket.socket, seccomp: bool):
+    def __init__(self, process: subprocess.Popen, control: socket.socket):
         self._process = process
         self._control = control
-        self.seccomp = seccomp
         self._lock = threading.Lock()
 
     @classmethod
@@ -270,14 +271,18 @@ class Zygote:
             raise ZygoteFailed(str(error)) from None
         finally:
             theirs.close()
-        ready, _, _ = select.select([ours], [], [], ZYGOTE_START_WAIT)
-        greeting = ours.recv(64) if ready else b""
-        if not greeting.startswith(b"ready "):
+        try:
+            ours.sendall(b"seccomp " + (sandbox.seccomp or b""))  # the filter a cold run gets from bwrap
+            ready, _, _ = select.select([ours], [], [], ZYGOTE_START_WAIT)
+            greeting = ours.recv(64) if ready else b""
+        except OSError:
+            greeting = b""
+        if greeting != b"ready":
             ours.close()
             process.kill()
             process.wait()
             raise ZygoteFailed("the warm sandbox did not start")
-        return cls(process, ours, greeting.split()[1] == b"1")
+        return cls(process, ours)
 
     def alive(self) -> bool:
         return self._process.poll() is None
@@ -314,7 +319,7 @@ class Zygote:
             raise ZygoteFailed(str(error)) from None
         process = WarmProcess(os.fdopen(stdin_write, "wb"), os.fdopen(stdout_read, "rb"),
                               os.fdopen(stderr_read, "rb"), answer)
-        return WarmRun(process, f"{SANDBOX_HOME}/{name}", fds[0], {"seccomp": self.seccomp})
+        return WarmRun(process, f"{SANDBOX_HOME}/{name}", fds[0])
 
 
 class WarmProcess:
@@ -393,8 +398,6 @@ class SeparateUser(Unconfined):
 
 class Run:
     """A started learner process and what it takes to end it, and everything it started."""
-
-    harness_request: dict = {}  # what the harness is asked to do itself in this run, on top of the sandbox's
 
     def __init__(self, process: subprocess.Popen, learner_file: str, workdir: str | None):
         self.process = process
@@ -496,10 +499,9 @@ class WarmRun(Run):
     """A run forked from the warm sandbox. Its pidfd is the first process of its PID namespace: killing it ends
     every process of the run, and it ends only after all of them have."""
 
-    def __init__(self, process: WarmProcess, learner_file: str, pidfd: int, harness_request: dict):
+    def __init__(self, process: WarmProcess, learner_file: str, pidfd: int):
         super().__init__(process, learner_file, None)
         self._pidfd = pidfd
-        self.harness_request = harness_request
 
     def kill(self) -> None:
         if self._pidfd >= 0:

@@ -164,7 +164,6 @@ class LearnerProcess:
             "memory_limit": memory_limit,
             "simulated_aws": serve_aws is not None,
             **self.sandbox.request(),
-            **self._run.harness_request,
         })
 
     # --- talking to the child -------------------------------------------------------------------

@@ -14,8 +14,9 @@ Each run gets what a sandbox of its own would give it, made here before any lear
 - its file copied from a memory file the grader passes in: the zygote itself never reads a learner's file, so
   nothing of one learner is in the memory that the next one's run is forked from.
 
-Protocol, on the socket that is our stdin: the zygote says b"ready <seccomp 0|1>"; then each message from the
-grader is a JSON header (the file name, the tmpfs size) with five descriptors: the run's stdin, stdout and
+Protocol, on the socket that is our stdin: the grader's first message is b"seccomp " and the seccomp filter as
+BPF (the one bwrap loads for a cold run; nothing after the space where there is none), then the zygote says
+b"ready"; then each message from the grader is a JSON header (the file name, the tmpfs size) with five descriptors: the run's stdin, stdout and
 stderr, the learner's file as a memory file, and a socket for the answer. On that socket the run's first process
 outside its namespace sends b"pid" with a pidfd of the run (the grader kills and watches the run by it), then,
 when the run has ended, b"exit <code>" (negative for a signal, as subprocess says it).
@@ -39,7 +40,8 @@ del sys.path[0]
 HOME = "/learner"
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
-PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
+PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 22, 24, 38, 47
+SECCOMP_MODE_FILTER = 2
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 CAPABILITY_VERSION_3 = 0x20080522
 CAPABILITY_SETS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
@@ -82,7 +84,22 @@ def _drop_every_capability() -> None:
         raise SetupFailed(f"capabilities left after dropping them: {', '.join(left)}")
 
 
-def _confine(header: dict, file_fd: int) -> str:
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _load_seccomp(program: bytes) -> None:
+    """Load the grader's seccomp filter (BPF, as bwrap --seccomp takes it), the one a cold run gets."""
+    instructions = ctypes.create_string_buffer(program, len(program))
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER,
+                       ctypes.byref(_Program(len(program) // 8, ctypes.addressof(instructions))), 0, 0),
+           "loading the seccomp filter")
+    with open("/proc/self/status", encoding="ascii") as status:
+        if not any(line.split() == ["Seccomp:", "2"] for line in status):
+            raise SetupFailed("the seccomp filter is not in force")
+
+
+def _confine(header: dict, file_fd: int, seccomp: bytes) -> str:
     """In the run's first process, inside its new namespaces: its own filesystem, its file, no privileges."""
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     size = int(header["tmpfs_bytes"])
@@ -101,10 +118,12 @@ def _confine(header: dict, file_fd: int) -> str:
     os.chmod(path, 0o644)
     os.chdir(HOME)
     _drop_every_capability()
+    if seccomp:
+        _load_seccomp(seccomp)
     return path
 
 
-def _run(header: dict, fds: list) -> None:
+def _run(header: dict, fds: list, seccomp: bytes) -> None:
     """The run's first process (PID 1 of its namespace): confine, then be the harness for the learner's file."""
     stdin, stdout, stderr, file_fd, answer = fds
     status = 70
@@ -117,7 +136,7 @@ def _run(header: dict, fds: list) -> None:
         os.setsid()
         for descriptor, standard in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(descriptor, standard)
-        _confine(header, file_fd)
+        _confine(header, file_fd, seccomp)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the zygote's socket and every descriptor not the run's
         channel = child._Channel()
         # As in a cold run, where child.py is __main__ and holds the channel there: the learner's code finds the
@@ -140,7 +159,7 @@ def _run(header: dict, fds: list) -> None:
     os._exit(status)
 
 
-def _first_outside(header: dict, fds: list, control: socket.socket) -> None:
+def _first_outside(header: dict, fds: list, control: socket.socket, seccomp: bytes) -> None:
     """Forked by the zygote for one run: new namespaces, the run's first process, then its pidfd and exit."""
     status = 72
     try:
@@ -150,7 +169,7 @@ def _first_outside(header: dict, fds: list, control: socket.socket) -> None:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "new namespaces")
         run = os.fork()
         if run == 0:
-            _run(header, fds)
+            _run(header, fds, seccomp)
         for descriptor in fds[:4]:
             os.close(descriptor)
         pidfd = os.pidfd_open(run)
@@ -164,9 +183,8 @@ def _first_outside(header: dict, fds: list, control: socket.socket) -> None:
     os._exit(status)
 
 
-def _warm_up() -> bool:
-    """Import what learner files import, and load DynamoDB's service description once; True when the seccomp
-    filter can be loaded in a run (libseccomp's bindings are here)."""
+def _warm_up() -> None:
+    """Import what learner files import, and load DynamoDB's service description once."""
     try:
         import boto3
 
@@ -175,19 +193,14 @@ def _warm_up() -> bool:
         boto3.DEFAULT_SESSION.resource("dynamodb")
     except Exception:  # noqa: BLE001 - a run imports it itself then, as a cold one does
         pass
-    try:
-        import pyseccomp  # noqa: F401
-
-        return True
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def serve(control: socket.socket) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps each run's first process outside
-    seccomp = _warm_up()
+    seccomp = control.recv(1 << 20).removeprefix(b"seccomp ")  # the first message: the filter, or nothing
+    _warm_up()
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # runs may not read or trace this process through /proc
-    control.sendall(b"ready %d" % seccomp)
+    control.sendall(b"ready")
     while True:
         message, fds, _, _ = socket.recv_fds(control, 4096, 5)
         if not message:
@@ -202,7 +215,7 @@ def serve(control: socket.socket) -> None:
             header = None
         if isinstance(header, dict):
             if os.fork() == 0:
-                _first_outside(header, fds, control)
+                _first_outside(header, fds, control, seccomp)
         for descriptor in fds:
             os.close(descriptor)
 
