@@ -79,6 +79,12 @@ def confined_environment(home: str) -> dict:
             "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", **AWS_ENVIRONMENT}
 
 
+def private_temp(folder: str) -> dict:
+    """Where Python's tempfile puts the run's temporary files: its own folder, gone with the run, as bubblewrap
+    gives each run a /tmp of its own. (A path written out, "/tmp/x", still reaches the shared /tmp there.)"""
+    return {"TMPDIR": folder, "TEMP": folder, "TMP": folder}
+
+
 def unconfined_environment() -> dict:
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
     environment.update(AWS_ENVIRONMENT)
@@ -104,7 +110,8 @@ class Unconfined:
         options = {"start_new_session": True} if IS_POSIX else {
             "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
         process = subprocess.Popen([sys.executable, *python_options, str(HARNESS_DIR / "child.py")],
-                                   cwd=workdir, env=unconfined_environment(), **pipes, **options)
+                                   cwd=workdir, env={**unconfined_environment(), **private_temp(workdir)},
+                                   **pipes, **options)
         return Run(process, str(file), workdir)
 
     def request(self) -> dict:
@@ -382,7 +389,8 @@ class SeparateUser(Unconfined):
             (home / file.name).write_bytes(read_regular(file))
             os.chmod(home / file.name, 0o644)
             process = subprocess.Popen([sys.executable, *python_options, str(harness / "child.py")],
-                                       cwd=home, env=confined_environment(str(home)), user=uid, group=uid,
+                                       cwd=home, env={**confined_environment(str(home)), **private_temp(str(home))},
+                                       user=uid, group=uid,
                                        extra_groups=[], start_new_session=True, **pipes)
         except BaseException:
             slot.release()
