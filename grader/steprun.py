@@ -306,6 +306,8 @@ class StepRun:
         if self._process.channel_garbled:
             return RunProblem(Status.ERROR, messages.with_output(messages.channel_garbled(self.display), output))
         if isinstance(event, Ending):
+            if event.kind == "sandbox_failed":
+                return RunProblem(Status.ERROR, messages.grader_fault("the sandbox for your file could not be set up"))
             if event.kind in ("timeout", "cpu"):
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads,
                                         processor=event.kind == "cpu", more_time=self.more_time)

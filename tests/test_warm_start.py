@@ -157,3 +157,50 @@ def test_warm_and_cold_runs_give_the_same_document(tmp_path, which):
     warm, cold = _graded(folder, True), _graded(folder, False)
     assert warm == cold
     assert all(entry["status"] != "passed" for entry in warm["steps"]), warm
+
+
+LEAVE_SOMETHING_BEHIND = """
+import os
+tried = {}
+def attempt(name, action):
+    try:
+        action()
+        tried[name] = "ok"
+    except OSError as error:
+        tried[name] = "refused: " + error.strerror
+attempt("write in /", lambda: open("/planted.py", "w").write("x"))
+attempt("chmod /", lambda: os.chmod("/", 0))
+attempt("rename a folder of the root", lambda: os.rename("/grader-harness", "/elsewhere"))
+attempt("mkdir in the root", lambda: os.mkdir("/run-here"))
+attempt("write in /dev", lambda: open("/dev/planted", "w").write("x"))
+attempt("chmod /dev", lambda: os.chmod("/dev", 0))
+attempt("oom_score_adj of process 1", lambda: open("/proc/1/oom_score_adj", "w").write("1000"))
+attempt("own oom_score_adj", lambda: open("/proc/self/oom_score_adj", "w").write("1000"))
+print(tried)
+"""
+
+
+def test_a_run_cannot_change_what_later_runs_start_from(warm_sandbox, tmp_path):
+    """Everything a run may write is a tmpfs of its own: the sandbox's root, /dev and /proc, which runs forked
+    from one warm sandbox share, are read-only. (A run that could write there could plant a module that the next
+    learner's harness imports, or lock every later run out.)"""
+    event, printed = run(warm_sandbox, tmp_path, LEAVE_SOMETHING_BEHIND)
+    assert event["event"] == "module_done", event
+    tried = eval(printed.strip())  # a dict of str: the run's own report of what it tried
+    assert tried and all(outcome.startswith("refused") for outcome in tried.values()), tried
+    event, printed = run(warm_sandbox, tmp_path, "import os\nprint(os.path.exists('/planted.py'), oct(os.stat('/').st_mode))\n")
+    assert event["event"] == "module_done" and printed.startswith("False"), printed
+
+
+def test_a_run_that_cannot_be_confined_is_the_graders_fault_and_the_next_run_starts_afresh(warm_sandbox, tmp_path):
+    """The file name is the grader's to choose; one the warm sandbox cannot write (a name too long for the file
+    system) makes the run fail before the learner's code: the grader says it is its own fault, and a new warm
+    sandbox serves the next run."""
+    first = warm_sandbox.zygote()
+    run_ = first.start("x" * 300 + ".py", b"print('never')\n")
+    assert run_.process.wait(timeout=60) is not None
+    assert run_.sandbox_failed()
+    run_.finish()
+    event, printed = run(warm_sandbox, tmp_path, "print('fresh')\n")
+    assert event["event"] == "module_done" and "fresh" in printed
+    assert warm_sandbox.zygote() is not first

@@ -160,11 +160,14 @@ class Bubblewrap(Unconfined):
             "--die-with-parent", "--new-session", "--hostname", "learner",
             "--clearenv", *environment,
             # The tmpfs first: a Python installed below /tmp is then bound on top of it, not hidden by it.
-            "--proc", "/proc", "--dev", "/dev",
+            "--proc", "/proc", "--dev", "/dev", *self._sized(), "--tmpfs", "/dev/shm",
             *self._sized(), "--tmpfs", "/tmp",
             *self._sized(), "--tmpfs", SANDBOX_HOME,
             "--ro-bind", "/usr", "/usr", *binds, *harness,
             *extra,
+            # Nothing writable but the size-capped tmpfs above: not the sandbox's root (bwrap's own tmpfs, which
+            # runs forked from one warm sandbox share), /dev, or /proc (e.g. another process's oom_score_adj).
+            "--remount-ro", "/", "--remount-ro", "/dev", "--remount-ro", "/proc",
             "--chdir", SANDBOX_HOME,
             "--", sys.executable, *python_options, f"{SANDBOX_HARNESS}/{script}",
         ]
@@ -264,7 +267,9 @@ class Zygote:
     @classmethod
     def start_in(cls, sandbox: "Bubblewrap", python_options: list[str]) -> "Zygote":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        extra = ["--cap-add", "CAP_SYS_ADMIN"]  # within its own user namespace, to make each run's namespaces
+        # CAP_SYS_ADMIN within its own user namespace, to make each run's namespaces. As the namespace's first
+        # process (not bwrap's init, which has no seccomp filter and is no run's to reach).
+        extra = ["--cap-add", "CAP_SYS_ADMIN", "--as-pid-1"]
         command = sandbox.command(python_options, extra, script="warm.py")
 
         def spawn() -> subprocess.Popen:
@@ -293,6 +298,9 @@ class Zygote:
 
     def alive(self) -> bool:
         return self._process.poll() is None
+
+    def retire(self) -> None:
+        self._process.kill()
 
     def start(self, name: str, content: bytes) -> "WarmRun":
         """A run of a learner file named ``name`` holding ``content``, forked from the warm sandbox."""
@@ -325,7 +333,7 @@ class Zygote:
                 os.close(descriptor)
             raise ZygoteFailed(str(error)) from None
         process = WarmProcess(os.fdopen(stdin_write, "wb"), os.fdopen(stdout_read, "rb"),
-                              os.fdopen(stderr_read, "rb"), answer)
+                              os.fdopen(stderr_read, "rb"), answer, self)
         return WarmRun(process, f"{SANDBOX_HOME}/{name}", fds[0])
 
 
@@ -334,10 +342,12 @@ class WarmProcess:
 
     pid = None
 
-    def __init__(self, stdin, stdout, stderr, answer: socket.socket):
+    def __init__(self, stdin, stdout, stderr, answer: socket.socket, zygote: "Zygote"):
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self._answer = answer
+        self._zygote = zygote
         self.returncode: int | None = None
+        self.unconfined = False  # the run could not be confined, so the learner's code never ran
 
     def poll(self) -> int | None:
         return self.returncode if self.returncode is not None else self._read_exit(0)
@@ -355,6 +365,9 @@ class WarmProcess:
             words = self._answer.recv(64).split()
             # No word: the sandbox itself ended (and every run in it): as good as killed.
             self.returncode = int(words[1]) if len(words) == 2 and words[0] == b"exit" else -signal.SIGKILL
+            if words == [b"unconfined"]:
+                self.unconfined = True
+                self._zygote.retire()  # something is wrong with it: the next run gets a new one
         except (OSError, ValueError):
             self.returncode = -signal.SIGKILL
         self._answer.close()
@@ -415,6 +428,10 @@ class Run:
     def exit_code(self, returncode: int) -> int:
         """The learner process's exit status as subprocess gives it (negative: killed by that signal)."""
         return returncode
+
+    def sandbox_failed(self) -> bool:
+        """True when the run could not be confined (the learner's code never ran): the grader's fault."""
+        return False
 
     def kill(self) -> None:
         if IS_POSIX:
@@ -517,6 +534,9 @@ class WarmRun(Run):
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+    def sandbox_failed(self) -> bool:
+        return self.process.unconfined
 
     def finish(self) -> bool:
         self.kill()

@@ -58,6 +58,7 @@ class Ending:
     """How the learner process ended when it sent no further event."""
 
     kind: str  # "timeout" (the clock) | "cpu" (processor time) | "exited" | "killed" | "channel_broken"
+    # | "sandbox_failed" (the run could not be confined: the grader's fault, the learner's code never ran)
     returncode: int | None = None
     signal_name: str | None = None
 
@@ -217,6 +218,8 @@ class LearnerProcess:
         except subprocess.TimeoutExpired:
             self.stop()
             return Ending("channel_broken")
+        if self._run.sandbox_failed():
+            return Ending("sandbox_failed")
         returncode = self._run.exit_code(returncode)
         if confinement.IS_POSIX and returncode == -signal.SIGKILL and not self._stopped:
             return Ending("cpu")  # RLIMIT_CPU (soft = hard): nothing else here kills with SIGKILL

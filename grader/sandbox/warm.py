@@ -19,7 +19,8 @@ BPF (the one bwrap loads for a cold run; nothing after the space where there is 
 b"ready"; then each message from the grader is a JSON header (the file name, the tmpfs size) with five descriptors: the run's stdin, stdout and
 stderr, the learner's file as a memory file, and a socket for the answer. On that socket the run's first process
 outside its namespace sends b"pid" with a pidfd of the run (the grader kills and watches the run by it), then,
-when the run has ended, b"exit <code>" (negative for a signal, as subprocess says it).
+when the run has ended, b"exit <code>" (negative for a signal, as subprocess says it), or b"unconfined" when the
+run could not be confined (and so never ran the learner's code): the grader's fault, never the learner's.
 
 Only the standard library, the harness and what the learner's code may import (boto3) are imported here.
 """
@@ -123,8 +124,9 @@ def _confine(header: dict, file_fd: int, seccomp: bytes) -> str:
     return path
 
 
-def _run(header: dict, fds: list, seccomp: bytes) -> None:
-    """The run's first process (PID 1 of its namespace): confine, then be the harness for the learner's file."""
+def _run(header: dict, fds: list, seccomp: bytes, confined: int) -> None:
+    """The run's first process (PID 1 of its namespace): confine, say so on ``confined``, then be the harness for
+    the learner's file."""
     stdin, stdout, stderr, file_fd, answer = fds
     status = 70
     try:
@@ -137,6 +139,7 @@ def _run(header: dict, fds: list, seccomp: bytes) -> None:
         for descriptor, standard in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(descriptor, standard)
         _confine(header, file_fd, seccomp)
+        os.write(confined, b"1")
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the zygote's socket and every descriptor not the run's
         channel = child._Channel()
         # As in a cold run, where child.py is __main__ and holds the channel there: the learner's code finds the
@@ -167,16 +170,24 @@ def _first_outside(header: dict, fds: list, control: socket.socket, seccomp: byt
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; this process waits for the run
         answer = socket.socket(fileno=fds[4])
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "new namespaces")
+        # Whether the run was confined before the learner's code started: its exit status cannot say (the
+        # learner's code may exit with any status), a byte on a pipe of our own can.
+        said, confined = os.pipe()
         run = os.fork()
         if run == 0:
-            _run(header, fds, seccomp)
+            os.close(said)
+            _run(header, fds, seccomp, confined)
+        os.close(confined)
         for descriptor in fds[:4]:
             os.close(descriptor)
         pidfd = os.pidfd_open(run)
         socket.send_fds(answer, [b"pid"], [pidfd])
         os.close(pidfd)
         _, waited = os.waitpid(run, 0)
-        answer.sendall(f"exit {os.waitstatus_to_exitcode(waited)}".encode("ascii"))
+        if os.read(said, 1) != b"1":
+            answer.sendall(b"unconfined")
+        else:
+            answer.sendall(f"exit {os.waitstatus_to_exitcode(waited)}".encode("ascii"))
         status = 0
     except BaseException:  # noqa: BLE001 - the grader sees the answer socket close without a pid
         pass
