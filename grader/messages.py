@@ -462,7 +462,8 @@ def class_linked_folder(name: str) -> str:
 
 
 def class_no_learners(folder, skipped: int = 0) -> str:
-    also = f" ({skipped} entries skipped: hidden, or not a folder, zip or LMS-named file)" if skipped else ""
+    also = (f" ({skipped} {'entry' if skipped == 1 else 'entries'} skipped: hidden, or not a folder, zip or "
+            "LMS-named file)" if skipped else "")
     return (f"{folder} holds no submissions{also}: put one folder or zip per learner in it, named after the "
             "learner, holding their step files (or their whole kit, with steps/), or an LMS bulk download")
 

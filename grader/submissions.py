@@ -10,9 +10,10 @@ or the files of an LMS bulk download. All of it is read as data, never trusted:
   digest is taken to tell whether they were changed).
 
 The step files graded come from one folder: the one holding the most of them (by exact name, or by a near miss
-such as step3.py or "Step3_Process_Event (1).py"), then the one holding the most exact names, then one not called
-solutions/, then the shallowest. A step missing there is taken by its exact name from another folder (never from
-solutions/). Every choice that was not obvious becomes a note.
+such as step3.py or "Step3_Process_Event (1).py"), then the one holding the most exact names, then the shallowest,
+then one called steps/. A folder called solutions/ comes after all others, whatever it holds: a whole kit carries
+the reference solutions. A step missing in the folder chosen is taken by its exact name from another folder (never
+from solutions/). Every choice that was not obvious becomes a note.
 """
 
 from __future__ import annotations
@@ -459,7 +460,8 @@ def _resolve_folder(items: list[Item], manifest: Manifest, notes: list[str] | No
 def _folder_rank(folder: tuple[str, ...], chosen: dict[str, Item]) -> tuple:
     exact = sum(name == item.name for name, item in chosen.items())
     named_steps = bool(folder) and folder[-1].lower() == "steps"
-    return (-len(chosen), -exact, _is_solutions(folder), len(folder), not named_steps, folder)
+    # solutions/ last whatever it holds: a whole kit carries the reference solutions (nox -s solution shows them)
+    return (_is_solutions(folder), -len(chosen), -exact, len(folder), not named_steps, folder)
 
 
 def choose(items: list[Item], manifest: Manifest, handin: Handin) -> dict[str, Item]:
@@ -477,7 +479,7 @@ def choose(items: list[Item], manifest: Manifest, handin: Handin) -> dict[str, I
                     for folder, group in by_folder.items())
     chosen: dict[str, Item] = {}
     best: tuple = ()
-    if ranked and ranked[0][0][0] < 0:  # the best folder holds at least one step file
+    if ranked and ranked[0][0][1] < 0:  # the best folder holds at least one step file
         best = ranked[0][1]
         chosen = _resolve_folder(by_folder[best], manifest, handin.notes)
         handin.folder = by_folder[best][0].inner[:-1]
