@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import messages, options
 from .manifest import Manifest
-from .submissions import Handin, _Collector, finish, nfc
+from .submissions import Handin, Collector, finish, nfc
 
 CANVAS = re.compile(r"^(?P<name>[^_]+?)(?P<late>_late)?_(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
 CANVAS_UPLOAD_AGAIN = re.compile(r"^(?P<stem>.+)-(?P<count>\d+)(?P<suffix>\.[^.]+)$")
@@ -96,7 +96,7 @@ def _classify(path: Path, out: Path, step_files: set[str]) -> Entry | str:
 def _handin(learner: str, entries: list[Entry], manifest: Manifest) -> Handin:
     handin = Handin(learner, entries=[entry.name for entry in entries])
     with ExitStack() as stack:
-        collector = _Collector(stack)
+        collector = Collector(stack)
         latest: dict[str, Entry] = {}
         for entry in entries:
             if entry.kind == "canvas":

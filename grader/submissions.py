@@ -193,7 +193,7 @@ def _skipped_folder(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_FOLDERS
 
 
-class _Collector:
+class Collector:
     """Gathers the items of one hand-in from its folders, zips and LMS files, within the caps."""
 
     def __init__(self, stack: ExitStack):
@@ -222,14 +222,14 @@ class _Collector:
             self._too_deep = True
         return True
 
-    def _grader_file(self, root: tuple[str, ...], shown: str, relative: tuple[str, ...], read) -> None:
+    def _grader_file(self, root: tuple[str, ...], relative: tuple[str, ...], read) -> None:
         from .integrity import SUFFIXES
 
-        grader = self.graders.setdefault(root, {"shown": shown, "files": {}})
+        grader = self.graders[root]
         if "__pycache__" not in relative and os.path.splitext(relative[-1])[1] in SUFFIXES:
             grader["files"]["/".join(relative)] = read
 
-    def file(self, path: str, parts: tuple, inner: tuple, shown: str, depth: int = 0) -> None:
+    def file(self, path: str, parts: tuple, inner: tuple, shown: str) -> None:
         """A file that is not a link (checked by the caller)."""
         if parts[-1].lower().endswith(".zip"):
             self.zip(path, parts, inner[:-1], shown)
@@ -271,7 +271,7 @@ class _Collector:
                 if is_dir and not is_link and name != "__pycache__" and not self._deep(depth + 1, here):
                     self.folder(entry.path, parts + (name,), inner + (name,), here, depth + 1, grader)
                 elif is_file and not is_link:
-                    self._grader_file(grader, "", parts[len(grader):] + (name,), partial(_read_file, entry.path))
+                    self._grader_file(grader, parts[len(grader):] + (name,), partial(_read_file, entry.path))
                 continue
             if name.startswith("."):
                 continue
@@ -286,7 +286,7 @@ class _Collector:
                     self.graders[below] = {"shown": here, "files": {}}
                 self.folder(entry.path, parts + (name,), inner + (name,), here, depth + 1, below)
             elif is_file:
-                self.file(entry.path, parts + (name,), inner + (name,), here, depth)
+                self.file(entry.path, parts + (name,), inner + (name,), here)
 
     def zip(self, path: str, parts: tuple, inner: tuple, shown: str) -> None:
         """A zip's members as items below ``parts`` (the zip's own name), read lazily while the hand-in is open."""
@@ -337,7 +337,7 @@ class _Collector:
                 if not any(_skipped_folder(part) for part in members[:at]):
                     root = parts + members[:at + 1]
                     self.graders.setdefault(root, {"shown": _join(shown, "/".join(members[:at + 1])), "files": {}})
-                    self._grader_file(root, "", members[at + 1:], partial(_read_member, archive, info))
+                    self._grader_file(root, members[at + 1:], partial(_read_member, archive, info))
                 continue
             if len(members) - 1 > MAX_DEPTH and self._deep(len(members) - 1, where):
                 continue
@@ -548,7 +548,7 @@ def _read_chosen(chosen: dict[str, Item], handin: Handin) -> None:
             handin.error = handin.error or messages.class_error_reading(item.shown, str(error))
 
 
-def _read_graders(collector: _Collector, handin: Handin) -> None:
+def _read_graders(collector: Collector, handin: Handin) -> None:
     from .integrity import digest_of
 
     for root, grader in sorted(collector.graders.items()):
@@ -562,7 +562,7 @@ def _read_graders(collector: _Collector, handin: Handin) -> None:
         handin.graders.append((grader["shown"], digest))
 
 
-def finish(collector: _Collector, manifest: Manifest, handin: Handin) -> Handin:
+def finish(collector: Collector, manifest: Manifest, handin: Handin) -> Handin:
     """Choose and read the files of a hand-in whose items are collected (its zips still open)."""
     handin.notes[:0] = collector.notes
     chosen = choose(collector.items, manifest, handin)
@@ -577,7 +577,7 @@ def find_one(folder: Path, manifest: Manifest, learner: str = "") -> Handin:
     """The step files of one submission in ``folder`` (Gradescope's submission/), paths shown from there."""
     handin = Handin(learner)
     with ExitStack() as stack:
-        collector = _Collector(stack)
+        collector = Collector(stack)
         collector.folder(str(folder), (), (), "")
         return finish(collector, manifest, handin)
 
