@@ -28,7 +28,7 @@ from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
 
-from . import handins, messages, options, submissions as finder
+from . import class_report, handins, messages, options, submissions as finder
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
 from .text import printable
@@ -90,6 +90,7 @@ def start_worker(seed: int | None = None) -> None:
     from . import aws, grading, integrity, screen  # noqa: F401
 
     aws.use_seed(aws.DEFAULT_SEED if seed is None else seed)
+    confinement.warm_up()
 
 
 def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
@@ -147,7 +148,7 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
             "scores": {result.step.number: result.score for result in results},
             "statuses": {result.step.number: result.status for result in results},
             "feedback": _feedback(results, manifest, modified, kind), "stderr": captured.getvalue(),
-            "confinement": kind, "seed": aws.SEED,
+            "confinement": kind, "seed": aws.SEED, "failing_checks": class_report.failing_checks(results),
         }
     except KeyboardInterrupt:  # stopped from outside (see _stop_grading): the learner processes are gone
         os._exit(1)
@@ -252,7 +253,8 @@ def no_files_row(handin: finder.Handin, manifest: Manifest) -> dict:
 
 def absent_row(person, manifest: Manifest) -> dict:
     """A learner on the roster who handed in nothing: no points (nothing was graded), no feedback file."""
-    return {"learner": person.name or person.id, "status": NO_SUBMISSION, "message": "", "grader_modified": False,
+    return {"learner": person.name or person.id, "status": NO_SUBMISSION, "message": messages.NO_SUBMISSION_NOTE,
+            "grader_modified": False,
             "scores": {}, "statuses": {}, "feedback": "", "stderr": "", "learner_id": person.id,
             "missing": "; ".join(step.file for step in manifest.steps), "notes": messages.NO_SUBMISSION_NOTE}
 
@@ -375,6 +377,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     ordered.skipped = discovery.skipped
     write_csv(out / CSV_NAME, ordered, manifest)
     write_skipped(out / SKIPPED_NAME, discovery.skipped)
+    class_report.write(out / "report.html", ordered, manifest)
     return ordered
 
 
