@@ -1,9 +1,11 @@
 """`python -m grader.classroom SUBMISSIONS_DIR`: grade a whole class at once, for instructors.
 
-SUBMISSIONS_DIR holds one folder per learner, named after the learner, with the step files in it or in its
-steps/ subfolder (a whole kit handed in). Every submission is graded in parallel by long-lived worker
-processes (imports are paid once per worker), each exactly as `python -m grader` would grade it. Out come
-grades.csv (one row per learner) and feedback/<learner>.txt (the report the learner would see).
+SUBMISSIONS_DIR holds one folder or zip per learner, named after the learner, or an LMS bulk download (Canvas,
+Moodle): grader/handins.py says whose each entry is, grader/submissions.py finds the step files in it. Every
+submission is graded in parallel by long-lived worker processes (imports are paid once per worker), each exactly as
+`python -m grader` would grade it, from a copy of the files found (a temporary folder: never the learner's own,
+never through a link). Out come grades.csv (one row per learner), skipped.csv (the entries that are nobody's
+submission, and why) and feedback/<learner>.txt (the report the learner would see).
 
 Whatever a submission does, the run finishes: learner code is time-limited by the grader itself, and on top
 of that a submission whose grading runs past a wall-clock limit, or whose worker process dies, costs only that
@@ -16,25 +18,28 @@ import csv
 import functools
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from concurrent.futures import CancelledError, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError  # not yet the built-in one on Python 3.10
 from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
 
-from . import class_report, messages, options
+from . import class_report, handins, messages, options, submissions as finder
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
 from .text import printable
 
 GRADED, ERROR = "graded", "error"
-STEPS_SUBFOLDER = "steps"
+NO_FILES, NO_SUBMISSION = "no_files_found", "no_submission"  # nothing to grade in it; on the roster, nothing in
 GRADER_SUBFOLDER = "grader"
 FEEDBACK_SUBFOLDER = "feedback"
 CSV_NAME = "grades.csv"
-IGNORED_FOLDERS = {"__MACOSX", "__pycache__"}  # left by zip tools and Python, not learners
+SKIPPED_NAME = "skipped.csv"
+FOUND_COLUMNS = ("learner_id", "found", "missing", "notes", "duplicate_of", "feedback_file")
 
 
 def submission_timeout(time_limit: float) -> float:
@@ -43,12 +48,9 @@ def submission_timeout(time_limit: float) -> float:
 
 
 def steps_folder(submission: Path, manifest: Manifest) -> Path:
-    """Where a learner's step files are: in their folder itself, or in its steps/ (a whole kit handed in)."""
-    if any((submission / step.file).is_file() for step in manifest.steps):
-        return submission
-    if (submission / STEPS_SUBFOLDER).is_dir():
-        return submission / STEPS_SUBFOLDER
-    return submission
+    """Where a learner's step files are: in their folder itself, or in a folder below it (steps/, project/steps/,
+    a whole kit), as the finder chooses (grader/submissions.py)."""
+    return finder.graded_folder(submission, manifest)
 
 
 def grader_modified(submission: Path) -> bool:
@@ -62,15 +64,6 @@ def grader_modified(submission: Path) -> bool:
         return integrity.digest(copy) != integrity.recorded()
     except OSError:  # unreadable files in it: it is not the grader as published
         return True
-
-
-def learner_folders(submissions: Path, out: Path) -> list[Path]:
-    try:
-        folders = [path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith(".")
-                   and path.name not in IGNORED_FOLDERS and path.resolve() != out.resolve()]
-    except OSError as error:
-        raise options.UsageError(f"cannot read {submissions}: {error.strerror or error}") from None
-    return sorted(folders, key=lambda path: path.name.lower())
 
 
 # --- in a worker process --------------------------------------------------------------------------
@@ -104,12 +97,16 @@ def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
     from rich.console import Console
 
     from . import screen
+    from .status import Status
 
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=False, no_color=True, color_system=None, highlight=False,
                       emoji=False, soft_wrap=True, width=100)
     screen.render(results, console, all_steps=len(manifest.steps))
     text = buffer.getvalue()
+    upcoming = next((result for result in results if not result.passed and not result.step.bonus), None)
+    if upcoming is not None and upcoming.status == Status.MISSING:  # a learner's next step is to hand it in
+        text = text.replace(messages.next_action(upcoming), messages.class_next_missing(upcoming))
     if modified:
         text += "\n" + messages.CLASS_GRADER_MODIFIED + "\n"
     if kind == confinement.NONE:
@@ -131,11 +128,17 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
         before = os.getcwd()
         os.chdir(submission)
         try:
+            folder = steps_folder(submission, manifest).resolve()
             with redirect_stderr(captured):
-                results = grading.grade(manifest, steps_folder(submission, manifest).resolve(), manifest.numbers,
+                results = grading.grade(manifest, folder, manifest.numbers,
                                         time_limit=time_limit, more_time=messages.MORE_TIME_ELSEWHERE)
         finally:
             os.chdir(before)
+        from .status import Status
+
+        for result in results:  # what a learner who handed in can do about a missing file: hand it in
+            if result.status == Status.MISSING and not (folder / result.step.file).is_symlink():
+                result.message = messages.class_missing_file(result.file)
         modified = grader_modified(submission)
         kind = confinement.current().kind
         from . import aws
@@ -201,41 +204,111 @@ def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
         writer = csv.writer(file)
         writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
                          "grader_modified", "status", "message", "confinement", "seed", "core_total", "bonus",
-                         *(f"step{n}_status" for n in manifest.numbers)])
+                         *(f"step{n}_status" for n in manifest.numbers), *FOUND_COLUMNS])
         for row in rows:
             scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
-            graded = row["status"] == GRADED
+            graded = row["status"] in (GRADED, NO_FILES)  # no step file found: 0 points, a status of its own
             total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
             core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
             bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
             statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
             writer.writerow([_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"],
                              row["status"], _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""),
-                             core, bonus, *statuses])
+                             core, bonus, *statuses, *(_cell(str(row.get(column, ""))) for column in FOUND_COLUMNS)])
 
 
 def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
     """An earlier run into the same folder may have graded learners who are not in this class any more:
-    their old feedback must not sit beside this run's grades.csv as if it were current."""
+    their old feedback must not sit beside this run's grades.csv as if it were current. ``learners``: the
+    names of this run's feedback files, without .txt."""
     for path in feedback_dir.glob("*.txt"):
         if path.stem not in learners:
             path.unlink()
 
 
+# --- what was found, in the rows ----------------------------------------------------------------------------
+
+class ClassRows(list):
+    """The rows of a class, in name order; ``skipped``: the entries that are nobody's submission (entry, reason)."""
+
+    skipped: list[tuple[str, str]] = []
+
+
+def _notes_block(handin: finder.Handin) -> str:
+    if not handin.notes:
+        return ""
+    return messages.CLASS_NOTES_HEADING + "\n" + "".join(f"- {note}\n" for note in handin.notes) + "\n"
+
+
+def no_files_row(handin: finder.Handin, manifest: Manifest) -> dict:
+    """No step file in what the learner handed in: every step missing, 0 points, and feedback that says what
+    was expected (no local command: the learner's next move is to hand in again)."""
+    from .status import Status
+
+    feedback = messages.class_no_files([step.file for step in manifest.steps]) + "\n\n" + _notes_block(handin)
+    return {"learner": handin.learner, "status": NO_FILES, "message": messages.CLASS_NO_FILES, "grader_modified": False,
+            "scores": {n: 0.0 for n in manifest.numbers}, "statuses": {n: Status.MISSING.value for n in manifest.numbers},
+            "feedback": feedback, "stderr": ""}
+
+
+def absent_row(person, manifest: Manifest) -> dict:
+    """A learner on the roster who handed in nothing: no points (nothing was graded), no feedback file."""
+    return {"learner": person.name or person.id, "status": NO_SUBMISSION, "message": messages.NO_SUBMISSION_NOTE,
+            "grader_modified": False,
+            "scores": {}, "statuses": {}, "feedback": "", "stderr": "", "learner_id": person.id,
+            "missing": "; ".join(step.file for step in manifest.steps), "notes": messages.NO_SUBMISSION_NOTE}
+
+
+def add_found(row: dict, handin: finder.Handin, manifest: Manifest, feedback_file: str, known: set) -> dict:
+    """The row and feedback of a hand-in, with what the finder found: the columns after step*_status, a changed
+    grader/ copy anywhere in it, and its notes at the top of the feedback."""
+    row.update({
+        "learner_id": handin.learner_id,
+        "found": "; ".join(handin.found[step.file] for step in manifest.steps if step.file in handin.found),
+        "missing": "; ".join(handin.missing(manifest)),
+        "notes": "; ".join(handin.notes + finder.copies_note(handin) + handin.flags),
+        "duplicate_of": handin.duplicate_of,
+        "feedback_file": f"{FEEDBACK_SUBFOLDER}/{feedback_file}",
+    })
+    if handin.grader_modified(known) and not row["grader_modified"]:
+        row["grader_modified"] = True
+        if row["status"] == GRADED:
+            row["feedback"] += "\n" + messages.CLASS_GRADER_MODIFIED + "\n"
+    if row["status"] != NO_FILES:
+        row["feedback"] = _notes_block(handin) + row["feedback"]
+    return row
+
+
+def write_skipped(path: Path, skipped: list[tuple[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["entry", "reason"])
+        writer.writerows([_cell(entry), _cell(reason)] for entry, reason in skipped)
+
+
 def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: int, time_limit: float | None,
                 timeout: float | None = None, grade_function=grade_submission,
-                show_progress: bool = True, seed: int | None = None) -> list[dict]:
-    """Grade every learner folder in ``submissions``; write ``out``/grades.csv and ``out``/feedback/*.txt.
-    ``timeout``: the wall-clock limit for one submission (default: submission_timeout of the time limit).
-    ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it)."""
+                show_progress: bool = True, seed: int | None = None, roster: list | None = None) -> ClassRows:
+    """Grade every learner's hand-in in ``submissions``; write ``out``/grades.csv, ``out``/skipped.csv and
+    ``out``/feedback/*.txt. ``timeout``: the wall-clock limit for one submission (default: submission_timeout of
+    the time limit). ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it), on a
+    temporary copy of the files found. ``roster``: handins.Person entries, for learner_id and no_submission rows."""
     from pebble import ProcessPool
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 
-    folders = learner_folders(submissions, out)
-    if not folders:
-        raise options.UsageError(messages.class_no_learners(submissions))
+    from . import integrity
+
+    discovery = handins.discover(submissions, out.resolve(), manifest)
+    found = discovery.handins
+    if not found:
+        raise options.UsageError(messages.class_no_learners(submissions, len(discovery.skipped)))
+    absent = handins.apply_roster(roster or [], found)
+    handins.mark_duplicates(found, manifest)
+    names = handins.feedback_names([handin.learner for handin in found])
+    by_learner = {handin.learner: handin for handin in found}
+    known = {integrity.recorded()}
     if timeout is None:
         timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
     feedback_dir = out / FEEDBACK_SUBFOLDER
@@ -244,7 +317,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
         if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
             for folder in (out, feedback_dir):
                 folder.chmod(folder.stat().st_mode & ~0o007)
-        _remove_feedback_of_others(feedback_dir, {folder.name for folder in folders})
+        _remove_feedback_of_others(feedback_dir, {Path(name).stem for name in names.values()})
     except OSError as error:
         raise options.UsageError(f"cannot write to {out}: {error.strerror or error}") from None
 
@@ -255,32 +328,55 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     # spawn, not fork: the progress bar's thread runs in this process while the pool starts new workers.
     pool = ProcessPool(max_workers=workers, initializer=start_worker, initargs=(seed,),
                        context=multiprocessing.get_context("spawn"))
+    stage = Path(tempfile.mkdtemp(prefix="grade-class-"))  # the files found, copied: what the workers grade
     try:
         with progress:
-            bar = progress.add_task(messages.CLASS_PROGRESS, total=len(folders))
+            bar = progress.add_task(messages.CLASS_PROGRESS, total=len(found))
 
             def record(learner: str, row: dict) -> None:
+                row = add_found(row, by_learner[learner], manifest, names[learner], known)
                 rows[learner] = row
-                (feedback_dir / f"{learner}.txt").write_text(row["feedback"], encoding="utf-8", errors="replace")
+                try:
+                    (feedback_dir / names[learner]).write_text(row["feedback"], encoding="utf-8", errors="replace")
+                except OSError as error:  # this learner's row says so; the others go on
+                    row.update(status=ERROR, message=messages.class_feedback_unwritable(error.strerror or str(error)))
                 if row.get("stderr"):
                     progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
                                            highlight=False)
                 progress.advance(bar)
 
-            # A learner folder that is a link is never followed (it could be a classmate's, or the kit's
-            # solutions/): its row says so.
-            for folder in folders:
-                if folder.is_symlink():
-                    record(folder.name, failed_row(folder.name, messages.class_linked_folder(folder.name)))
-            futures = {pool.schedule(grade_function, args=(folder.name, folder.resolve(), time_limit),
-                                     timeout=timeout): folder.name for folder in folders if not folder.is_symlink()}
+            futures = {}
+            for index, handin in enumerate(found):
+                learner = handin.learner
+                # A learner entry that is a link is never followed (it could be a classmate's, or the kit's
+                # solutions/): its row says so.
+                if handin.linked_entry:
+                    record(learner, failed_row(learner, messages.class_linked_folder(handin.entries[0])))
+                elif handin.error:
+                    record(learner, failed_row(learner, handin.error))
+                elif not handin.files:
+                    record(learner, no_files_row(handin, manifest))
+                else:
+                    try:
+                        folder = handin.stage(stage / f"{index:06d}")
+                    except OSError as error:
+                        record(learner, failed_row(learner, messages.class_grading_failed(
+                            f"its files could not be copied for grading: {error.strerror or error}")))
+                        continue
+                    futures[pool.schedule(grade_function, args=(learner, folder, time_limit),
+                                          timeout=timeout)] = learner
             for future in as_completed(futures):
                 record(futures[future], _outcome(future, futures[future], timeout))
     finally:
         pool.stop()
         pool.join()
-    ordered = [rows[folder.name] for folder in folders]
+        shutil.rmtree(stage, ignore_errors=True)
+    ordered = ClassRows(sorted([rows[handin.learner] for handin in found]
+                               + [absent_row(person, manifest) for person in absent],
+                               key=lambda row: handins.learner_order(row["learner"])))
+    ordered.skipped = discovery.skipped
     write_csv(out / CSV_NAME, ordered, manifest)
+    write_skipped(out / SKIPPED_NAME, discovery.skipped)
     class_report.write(out / "report.html", ordered, manifest)
     return ordered
 
@@ -289,7 +385,8 @@ def _parser() -> options.Parser:
     parser = options.Parser(prog="python -m grader.classroom",
                             description="Grade every learner's submission in a folder, in parallel.")
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
-                        help="a folder with one folder per learner (named after the learner)")
+                        help="a folder with one folder or zip per learner (named after the learner), or an "
+                             "LMS bulk download (Canvas, Moodle)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="where grades.csv and feedback/ go (default: grades/ next to SUBMISSIONS_DIR)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -300,6 +397,9 @@ def _parser() -> options.Parser:
                         help="make the grader's test data from seed N (default: a fixed seed; grades.csv says which)")
     parser.add_argument("--unconfined", action="store_true",
                         help="grade even where learner code cannot be sandboxed (every output then says so)")
+    parser.add_argument("--roster", type=Path, default=None, metavar="FILE.csv",
+                        help="the class list, with the columns name, id, email: fills learner_id, and gives a row "
+                             "to each learner who handed in nothing")
     return parser
 
 
@@ -324,15 +424,20 @@ def main(argv: list[str] | None = None) -> int:
         raise options.UsageError("--workers must be at least 1")
     if args.time_limit is not None and args.time_limit <= 0:
         raise options.UsageError("--time-limit must be a positive number of seconds")
+    roster = handins.read_roster(args.roster) if args.roster is not None else None
     submissions = args.submissions.resolve()
     out = (args.out or submissions.parent / "grades").resolve()
     if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
         print(messages.UNCONFINED_NOTE, file=sys.stderr)
-    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed)
+    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed,
+                       roster=roster)
     print(messages.sandbox_in_use(confinement.current().words), file=sys.stderr)
-    ungraded = sum(row["status"] != GRADED for row in rows)
-    print(messages.class_done(len(rows), ungraded, sum(row["grader_modified"] for row in rows), out))
-    return options.EXIT_OK if not ungraded else options.EXIT_NOT_OK
+    handed_in = [row for row in rows if row["status"] != NO_SUBMISSION]
+    errors = sum(row["status"] == ERROR for row in handed_in)
+    no_files = sum(row["status"] == NO_FILES for row in handed_in)
+    print(messages.class_done(len(handed_in), errors + no_files, sum(row["grader_modified"] for row in rows), out,
+                              no_files=no_files, absent=len(rows) - len(handed_in), skipped=len(rows.skipped)))
+    return options.EXIT_OK if not errors else options.EXIT_NOT_OK
 
 
 if __name__ == "__main__":

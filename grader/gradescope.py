@@ -5,10 +5,11 @@ setup.sh (run once when Gradescope builds its image: installs Python and pyproje
 /autograder/source/.venv), run_autograder (run per submission), gradescope.json (the chosen visibility and
 the hash of the grader packed), grader/ and pyproject.toml. Never solutions/ or tests/.
 
-`python -m grader.gradescope run [--root DIR]` is what run_autograder calls: it finds the step files anywhere
-in ROOT/submission (files alone, a steps/ folder, or the whole kit), grades them in a temporary folder with
-this grader (never one in the submission), and writes ROOT/results/results.json in Gradescope's format: one
-test per step. ROOT defaults to $AUTOGRADER_ROOT, else /autograder.
+`python -m grader.gradescope run [--root DIR]` is what run_autograder calls: it finds the step files in
+ROOT/submission as grade-class does (grader/submissions.py: files alone, a steps/ folder, the whole kit, a zip,
+near-miss names; never through a link), grades them in a temporary folder with this grader (never one in the
+submission), and writes ROOT/results/results.json in Gradescope's format: one test per step. ROOT defaults to
+$AUTOGRADER_ROOT, else /autograder.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from . import messages, options
-from .manifest import GRADER_DIR, KIT_DIR, Manifest
+from . import messages, options, submissions as finder
+from .manifest import GRADER_DIR, KIT_DIR
 from .sandbox import confinement
 from .status import Status
 from .text import printable
@@ -40,10 +41,6 @@ DEFAULT_OUT = Path("dist") / "gradescope.zip"
 CONFIG_NAME = "gradescope.json"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
-# Folders of a submission never searched for step files: tools' clutter, and grader/ (its steps/ hold the
-# pristine starters).
-SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "grader"}
-GRADER_MARKERS = ("manifest.toml", "grading.py")  # a submitted folder named grader/ that is the kit's grader
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 GRADESCOPE_VENV = "/opt/dynamodb-streams-kit/venv"  # every zip entry gets this date: the same kit gives the same zip
 
@@ -215,46 +212,13 @@ def load_config(source: Path = KIT_DIR) -> dict:
     return config
 
 
-def _rank(path: Path, submission: Path) -> tuple:
-    """Which of several copies of a step file to grade: one in a steps/ folder, then any but solutions/
-    (the whole kit holds the reference solutions), then the least deep."""
-    folders = path.relative_to(submission).parts[:-1]
-    kind = 0 if folders and folders[-1] == "steps" else 2 if "solutions" in folders else 1
-    return kind, len(folders), path.relative_to(submission).as_posix()
-
-
-def find_submission(submission: Path, manifest: Manifest) -> tuple[dict[str, list[Path]], list[Path]]:
-    """Every copy of each step file below ``submission`` (best first), and every folder that looks like a
-    copy of grader/. Symbolic links are not followed."""
-    names = {step.file for step in manifest.steps}
-    found: dict[str, list[Path]] = {name: [] for name in names}
-    graders: list[Path] = []
-    for folder, subfolders, files in os.walk(submission):
-        here = Path(folder)
-        kept = []
-        for name in sorted(subfolders):
-            path = here / name
-            if name.startswith(".") or name in SKIPPED_FOLDERS or path.is_symlink():
-                if name == "grader" and not path.is_symlink() and any((path / m).is_file() for m in GRADER_MARKERS):
-                    graders.append(path)
-                continue
-            kept.append(name)
-        subfolders[:] = kept
-        for name in files:
-            path = here / name
-            if name in names and path.is_file() and not path.is_symlink():
-                found[name].append(path)
-    for copies in found.values():
-        copies.sort(key=lambda path: _rank(path, submission))
-    return found, sorted(graders)
-
-
-def modified_graders(graders: list[Path], config: dict) -> list[Path]:
-    """The submitted grader/ folders that are neither the kit as recorded nor the grader packed in the zip."""
+def modified_graders(graders: list[tuple[str, str | None]], config: dict) -> list[str]:
+    """The submitted grader/ folders (where, digest) that are neither the kit as recorded nor the grader packed
+    in the zip."""
     from . import integrity
 
     known = {integrity.recorded(), config.get("grader_digest")} - {None}
-    return [folder for folder in graders if integrity.digest(folder) not in known]
+    return [where for where, digest in graders if digest is None or digest not in known]
 
 
 def step_output(result) -> str:
@@ -333,29 +297,29 @@ def run(root: Path, allow_unconfined: bool = False, seed: int | None = None) -> 
     if not submission.is_dir():  # Gradescope always makes it: a wrong --root or AUTOGRADER_ROOT
         raise options.UsageError(f"{submission} is not a folder (is {root} Gradescope's folder?)")
     kind = confine(root, allow_unconfined or bool(config.get("unconfined")))
-    found, graders = find_submission(submission, manifest)
-    chosen = {name: copies[0] for name, copies in found.items() if copies}
+    handin = finder.find_one(submission, manifest)  # the same finder as grade-class's
 
     notes = []
-    if not chosen:
+    if not handin.files:
         files = ", ".join(step.file for step in manifest.steps)
         notes.append(messages.GRADESCOPE_NOTHING_FOUND.format(files=files))
+    if handin.error:
+        notes.append(handin.error)
+    notes += handin.notes
     for step in manifest.steps:
-        copies = found[step.file]
-        if len(copies) > 1:
-            shown = [path.relative_to(submission).as_posix() for path in copies]
-            notes.append(messages.gradescope_graded_from(step.file, shown[0], shown[1:]))
+        if step.file in handin.found and handin.copies.get(step.file):
+            notes.append(messages.gradescope_graded_from(step.file, handin.found[step.file], handin.copies[step.file]))
     if kind == confinement.NONE:
         notes.append(messages.UNCONFINED_NOTE)
-    modified = modified_graders(graders, config)
+    modified = modified_graders(handin.graders, config)
     if modified:
-        where = ", ".join(folder.relative_to(submission).as_posix() + "/" for folder in modified)
-        notes.append(messages.GRADESCOPE_GRADER_MODIFIED.format(where=where))
+        notes.append(messages.GRADESCOPE_GRADER_MODIFIED.format(where=", ".join(where + "/" for where in modified)))
 
     with tempfile.TemporaryDirectory(prefix="gradescope-") as temporary:
-        work = Path(temporary)
-        for name, path in chosen.items():
-            shutil.copyfile(path, work / name)
+        work = Path(temporary) / "submission"
+        # The files found, flat, under their step's name: messages name each as the student knows it.
+        handin.folder = ()
+        handin.stage(work)
         previous = os.getcwd()
         os.chdir(work)  # messages then name each file as the student knows it: step1_create_table.py
         try:
@@ -367,7 +331,7 @@ def run(root: Path, allow_unconfined: bool = False, seed: int | None = None) -> 
             os.chdir(previous)
 
     extra = {"grader_modified": bool(modified), "confinement": kind, "seed": aws.SEED,
-             "files": {name: path.relative_to(submission).as_posix() for name, path in sorted(chosen.items())}}
+             "files": dict(sorted(handin.found.items()))}
     document = results_document(results, config["visibility"], notes, extra, time.monotonic() - started)
     _write_results(results_path, document)
     print(document["output"])

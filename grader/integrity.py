@@ -26,10 +26,16 @@ def grader_files(root: Path) -> list[Path]:
 
 def digest(root: Path = GRADER_DIR) -> str:
     """SHA-256 over each file's path and text, with line endings made alike (git may turn them into CRLF)."""
+    return digest_of({path.relative_to(root).as_posix(): path.read_bytes() for path in grader_files(root)})
+
+
+def digest_of(files: dict[str, bytes]) -> str:
+    """The digest of grader files given as {path inside grader/ with / between folders: bytes}, wherever they
+    were read from (a folder, a zip a learner handed in): in the order of the paths' parts, as Path sorts."""
     hasher = hashlib.sha256()
-    for path in grader_files(root):
-        hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
-        hasher.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    for name in sorted(files, key=lambda name: name.split("/")):
+        hasher.update(name.encode() + b"\0")
+        hasher.update(files[name].replace(b"\r\n", b"\n") + b"\0")
     return hasher.hexdigest()
 
 

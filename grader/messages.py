@@ -461,9 +461,11 @@ def class_linked_folder(name: str) -> str:
             "work); put the learner's own files there")
 
 
-def class_no_learners(folder) -> str:
-    return (f"{folder} holds no learner folders: put one folder per learner in it, named after the learner, "
-            "holding their step files (or their whole kit, with steps/)")
+def class_no_learners(folder, skipped: int = 0) -> str:
+    also = (f" ({skipped} {'entry' if skipped == 1 else 'entries'} skipped: hidden, or not a folder, zip or "
+            "LMS-named file)" if skipped else "")
+    return (f"{folder} holds no submissions{also}: put one folder or zip per learner in it, named after the "
+            "learner, holding their step files (or their whole kit, with steps/), or an LMS bulk download")
 
 
 def class_submission_timed_out(seconds: float) -> str:
@@ -478,13 +480,175 @@ def class_grading_failed(detail: str) -> str:
     return f"grading this submission failed: {detail}"
 
 
-def class_done(learners: int, ungraded: int, modified: int, out) -> str:
+def class_done(learners: int, ungraded: int, modified: int, out, *, no_files: int = 0, absent: int = 0,
+               skipped: int = 0) -> str:
+    """``learners``: the submissions found; ``ungraded``: those not graded (errors and no_files_found);
+    ``no_files``: of those, the ones with no step file; ``absent``: roster learners with no submission;
+    ``skipped``: entries of the folder that are nobody's submission."""
     text = f"Graded {learners - ungraded} of {learners} submissions: grades, report.html and feedback in {out}"
-    if ungraded:
-        text += f". {ungraded} could not be graded (status 'error' in grades.csv)"
+    if no_files:
+        text += f". {no_files} held no step file (status 'no_files_found' in grades.csv)"
+    if ungraded - no_files:
+        text += f". {ungraded - no_files} could not be graded (status 'error' in grades.csv)"
     if modified:
         text += f". {modified} came with a changed grader/ (grader_modified in grades.csv)"
+    if absent:
+        text += f". {absent} on the roster handed in nothing (status 'no_submission' in grades.csv)"
+    if skipped:
+        text += f". {skipped} {'entry' if skipped == 1 else 'entries'} of the folder skipped, with the reason in skipped.csv"
     return text + "."
+
+
+def class_roster_unreadable(path, reason: str) -> str:
+    return f"cannot read the roster {path}: {reason}"
+
+
+def class_roster_no_name(path) -> str:
+    return f"the roster {path} needs a header row with the columns name, id, email (name at least)"
+
+
+CLASS_NO_FILES = "no step file was found in this submission"
+
+
+def class_no_files(expected: list[str]) -> str:
+    """The feedback of a learner in whose hand-in no step file was found: what was expected, no local command."""
+    return ("No step file was found in what you handed in, so nothing could be graded. The grader looks for "
+            + ", ".join(expected) + ": the files on their own, your steps/ folder or your whole kit, in a folder or "
+            "a zip. Hand them in again under these names, or ask your instructor.")
+
+
+def class_feedback_unwritable(reason: str) -> str:
+    return f"its feedback file could not be written ({reason})"
+
+
+def class_missing_file(display: str) -> str:
+    return (f"{display} was not in what you handed in. Hand it in with your other step files, under this name.")
+
+
+def class_next_missing(result) -> str:
+    return f"Next: hand in {result.file} with your other step files."
+
+
+CLASS_NOTES_HEADING = "About what you handed in:"
+NO_SUBMISSION_NOTE = "on the roster, but nothing was handed in"
+
+
+def class_error_reading(where: str, reason: str) -> str:
+    return f"cannot read {where}: {reason}"
+
+
+# --- what a learner handed in, as the finder saw it (notes in grades.csv, feedback and Gradescope) ------------
+
+def found_as(shown: str, file: str) -> str:
+    return f"graded {shown} as {file}"
+
+
+def found_ambiguous(file: str, chosen: str, others: list[str]) -> str:
+    return (f"more than one file could be {file}: graded {chosen}, the most recently changed; not "
+            + ", ".join(others))
+
+
+def found_for_two_steps(shown: str, files: list[str]) -> str:
+    return f"{shown} could be {' or '.join(files)}: not graded (give it the step's file name)"
+
+
+def found_not_python(shown: str, file: str) -> str:
+    return f"{shown} looks like {file} but is not a .py file: not graded"
+
+
+def found_elsewhere(file: str, shown: str) -> str:
+    return f"graded {file} from {shown}, outside the folder the other step files came from"
+
+
+def found_in_solutions(folder: str) -> str:
+    return f"graded the files of {folder}, a folder named like the kit's reference solutions"
+
+
+def found_other_copies(shown: list[str]) -> str:
+    return "other copies not graded: " + ", ".join(shown)
+
+
+def found_link(shown: str) -> str:
+    return f"{shown} is a symbolic link: not followed, not graded"
+
+
+def found_other_files(names: list[str], more: int) -> str:
+    return "other files: " + ", ".join(names) + (f" and {more} more" if more else "")
+
+
+def found_nothing(shown: str) -> str:
+    return f"{shown} is empty" if shown else "the submission is empty"
+
+
+def found_bad_zip(shown: str, why: str) -> str:
+    return f"{shown} could not be opened as a zip ({why}): nothing in it was graded"
+
+
+def found_zip_too_big(shown: str, what: str) -> str:
+    return f"{shown} was not opened: it {what}"
+
+
+def found_zip_skipped(shown: str, what: str, names: list[str]) -> str:
+    return f"{shown}: {len(names)} {what} ignored ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
+
+
+def found_nested_zip(shown: str) -> str:
+    return f"{shown} is a zip inside a zip: not opened"
+
+
+def found_too_big(shown: str, limit: int) -> str:
+    return f"{shown} is larger than {limit // (1 << 20)} MB: not graded"
+
+
+def found_unreadable(shown: str, why: str) -> str:
+    return f"{shown} could not be read ({why}): not graded"
+
+
+def found_stopped(shown: str, limit: int) -> str:
+    return f"stopped looking in {shown or 'the submission'} after {limit} files and folders"
+
+
+def found_too_deep(shown: str, depth: int) -> str:
+    return f"folders more than {depth} deep were not searched (in {shown})"
+
+
+def found_too_many_zips(shown: str, limit: int) -> str:
+    return f"only the first {limit} zips were opened; not {shown}"
+
+
+def found_merged(entries: list[str], forms: bool) -> str:
+    why = " (the same name written in different Unicode forms)" if forms else ""
+    return f"handed in as {len(entries)} entries of the folder{why}: " + ", ".join(entries)
+
+
+def found_late(lms: str) -> str:
+    return f"marked late by {lms}"
+
+
+def found_older_upload(shown: str, newer: str) -> str:
+    return f"{shown} not graded: {newer} is a later upload of the same file"
+
+
+def duplicate_by_name(other: str, how: str) -> str:
+    return f"likely the same learner as {other} ({how})"
+
+
+DUPLICATE_CASE = "the names differ only in capital letters"
+DUPLICATE_MARK = "the name with a copy or resubmission mark"
+
+
+def duplicate_by_content(other: str) -> str:
+    return f"the same step files, byte for byte, as {other}"
+
+
+def skipped_reason(kind: str) -> str:
+    return {
+        "hidden": "hidden (its name starts with a dot)",
+        "out": "the folder this run writes its results to",
+        "tool": "left by a zip tool or Python, not a learner's",
+        "file": "a file on its own, not a learner's folder, zip or LMS-named file",
+        "other": "neither a file nor a folder",
+    }[kind]
 
 
 # --- the class report (grader/class_report.py): report.html, for the instructor -----------------------------
