@@ -176,5 +176,5 @@ def constraints(session: nox.Session) -> None:
 @nox.session(python=None, default=False, name="grade-class")
 def grade_class(session: nox.Session) -> None:
     """Instructors: grade every learner's folder: nox -s grade-class -- SUBMISSIONS_DIR [--out DIR]"""
-    install_once(session, *DEPENDENCIES)
+    install_once(session, *DEPENDENCIES, *nox.project.dependency_groups(PYPROJECT, "report"))  # report.html's charts
     session.run("python", "-m", "grader.classroom", *session.posargs, success_codes=[0, 1])

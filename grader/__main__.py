@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     if relative_to_target(args.format, target):
         os.chdir(target)  # every path the results name (files, messages) is then relative to the step files' folder
 
-    # The learner processes start first, so they run while the heavy imports below happen.
+    # The learner processes (or the warm sandbox they are forked from) start first, so they start while the
+    # heavy imports below happen.
     from .sandbox import confinement
     from .steprun import start_runs
 
@@ -56,10 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     except confinement.SandboxUnavailable as error:
         raise options.UsageError(str(error)) from None
 
-    runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
+    forked = confinement.warm_up()
+    if not forked:
+        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
 
     from . import aws, integrity, report, screen
     from .grading import grade
+
+    if forked:
+        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
 
     aws.use_seed(aws.DEFAULT_SEED if args.seed is None else args.seed)
     from .hints import remember_failures, tips_seen_before

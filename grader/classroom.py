@@ -24,7 +24,7 @@ from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
 
-from . import messages, options
+from . import class_report, messages, options
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
 from .text import printable
@@ -97,6 +97,7 @@ def start_worker(seed: int | None = None) -> None:
     from . import aws, grading, integrity, screen  # noqa: F401
 
     aws.use_seed(aws.DEFAULT_SEED if seed is None else seed)
+    confinement.warm_up()
 
 
 def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
@@ -144,7 +145,7 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
             "scores": {result.step.number: result.score for result in results},
             "statuses": {result.step.number: result.status for result in results},
             "feedback": _feedback(results, manifest, modified, kind), "stderr": captured.getvalue(),
-            "confinement": kind, "seed": aws.SEED,
+            "confinement": kind, "seed": aws.SEED, "failing_checks": class_report.failing_checks(results),
         }
     except KeyboardInterrupt:  # stopped from outside (see _stop_grading): the learner processes are gone
         os._exit(1)
@@ -280,6 +281,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
         pool.join()
     ordered = [rows[folder.name] for folder in folders]
     write_csv(out / CSV_NAME, ordered, manifest)
+    class_report.write(out / "report.html", ordered, manifest)
     return ordered
 
 

@@ -527,12 +527,75 @@ def class_grading_failed(detail: str) -> str:
 
 
 def class_done(learners: int, ungraded: int, modified: int, out) -> str:
-    text = f"Graded {learners - ungraded} of {learners} submissions: grades and feedback in {out}"
+    text = f"Graded {learners - ungraded} of {learners} submissions: grades, report.html and feedback in {out}"
     if ungraded:
         text += f". {ungraded} could not be graded (status 'error' in grades.csv)"
     if modified:
         text += f". {modified} came with a changed grader/ (grader_modified in grades.csv)"
     return text + "."
+
+
+# --- the class report (grader/class_report.py): report.html, for the instructor -----------------------------
+
+REPORT_TITLE = "Class report"
+REPORT_SCORES = "Score distribution"
+REPORT_STEPS = "Each step"
+REPORT_CHECKS = "Most common failing checks"
+REPORT_PROBLEMS = "Time-outs and errors"
+REPORT_NOTHING_GRADED = "No submission could be graded, so there is nothing to chart: see the time-outs and errors below."
+REPORT_NO_FAILING_CHECKS = "No check found a wrong answer."
+REPORT_NO_PROBLEMS = "None: every submission was graded, and no step timed out or stopped with an error."
+REPORT_WHOLE_SUBMISSION = "whole submission"
+REPORT_CORE_AXIS = "core points (the bonus apart)"
+REPORT_BONUS_AXIS = "bonus points (extra credit)"
+REPORT_LEARNERS_AXIS = "learners"
+REPORT_CHECK_COLUMNS = ("learners", "check", "in step files", "what it says", "for example")
+REPORT_PROBLEM_COLUMNS = ("learner", "step", "status", "message")
+REPORT_STEP_COLUMNS = ("step", "passed", "failed", "error", "timeout", "not started", "missing")
+# The step statuses as grades.csv writes them, in the words of the chart's legend.
+REPORT_STATUS_LABELS = {
+    Status.PASSED: "passed",
+    Status.FAILED: "failed (a wrong answer)",
+    Status.ERROR: "error (could not run)",
+    Status.TIMEOUT: "timeout",
+    Status.NOT_STARTED: "not started",
+    Status.MISSING: "missing",
+}
+REPORT_NO_CHARTS = ("report.html has no charts: they need matplotlib, which this Python lacks (nox -s grade-class "
+                    "installs it)")
+
+
+def report_summary(learners: int, graded: int) -> str:
+    text = f"{learners} submission{'s' if learners != 1 else ''}, {graded} graded"
+    if learners - graded:
+        text += f", {learners - graded} could not be graded"
+    return text + "."
+
+
+def report_run(seeds: str, confinement: str, date: str | None) -> str:
+    text = f"Test data from seed {seeds}; learner code ran with confinement {confinement}."
+    return f"Graded on {date}. {text}" if date else text
+
+
+def report_core_summary(median: str, mean: str, max_total: str, full: int, graded: int) -> str:
+    return (f"Core points: median {median} of {max_total}, mean {mean}; {full} of {graded} "
+            f"learner{'s' if graded != 1 else ''} earned them all.")
+
+
+def report_bonus_summary(full: int, partly: int, graded: int) -> str:
+    return f"Bonus: {full} of {graded} earned it in full, {partly} in part."
+
+
+def report_steps_caption(graded: int) -> str:
+    return f"Each step's status among the {graded} graded submission{'s' if graded != 1 else ''}."
+
+
+def report_more_checks(count: int) -> str:
+    return f"and {count} more failing check{'s' if count != 1 else ''} (fewer learners each)."
+
+
+def report_more_learners(count: int) -> str:
+    return f"and {count} more"
 
 
 # --- confinement: how learner code is kept in its box ---------------------------------------------------

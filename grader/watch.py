@@ -9,6 +9,7 @@ with their status, q (or Ctrl-C) quits.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import queue
 import sys
@@ -22,6 +23,7 @@ from . import messages, options, screen
 from .grading import grade
 from .steprun import start_runs
 from .hints import remember_failures
+from .sandbox import confinement
 
 
 KEYS = {"r": "grade", "\n": "grade", "\r": "grade", "h": "hint", "l": "list", "q": "quit"}
@@ -93,22 +95,60 @@ def _watch_files(target: Path, requests: queue.Queue, stop: threading.Event, gra
                                     yield_on_timeout=True, rust_timeout=300, debounce=300, step=20):
         if changes:
             grading.cancel()
-            requests.put("grade")
+            requests.put("save")
 
 
-def _show(console, manifest, target: Path, args, steps: list[int], grading: Grading) -> list | None:
+class Graded:
+    """The results of earlier gradings, each with what it was graded from. Grading is a fact of the files (the
+    same files, the same result), so after a save only the steps whose file changed are graded again; the
+    others keep their results. A change to the folder's list of files (a rename, a new file) regrades all:
+    a missing step's result names the files that look like it."""
+
+    def __init__(self):
+        self._results: dict[int, tuple] = {}
+
+    @staticmethod
+    def _source(target: Path, step) -> tuple:
+        file = target / step.file
+        try:
+            names = tuple(sorted(entry.name for entry in os.scandir(target)))
+            content = None if file.is_symlink() or not file.is_file() else hashlib.sha256(file.read_bytes()).digest()
+        except OSError:
+            return (None,)  # unreadable now: graded again, and never taken from here
+        return names, content, (target.parent / step.file).exists()
+
+    def outdated(self, target: Path, manifest, steps: list[int]) -> list[int]:
+        return [number for number in steps
+                if self._results.get(number, (None,))[0] != self._source(target, manifest.step(number))]
+
+    def remember(self, target: Path, sources: dict, results: list) -> None:
+        for result in results:
+            self._results[result.step.number] = (sources[result.step.number], result)
+
+    def result(self, number: int):
+        return self._results[number][1]
+
+    def forget(self) -> None:
+        self._results.clear()
+
+
+def _show(console, manifest, target: Path, args, steps: list[int], grading: Grading, graded: Graded) -> list | None:
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
-    runs = start_runs(manifest, target, steps, time_limit=args.time_limit)
+    outdated = graded.outdated(target, manifest, steps)
+    sources = {number: Graded._source(target, manifest.step(number)) for number in outdated}
+    runs = start_runs(manifest, target, outdated, time_limit=args.time_limit)
     grading.begin(runs)
     try:
-        results = grade(manifest, target, steps, runs=runs)
+        fresh = grade(manifest, target, outdated, runs=runs) if outdated else []
     finally:
         grading.end()
     if grading.cancelled:
         return None
+    graded.remember(target, sources, fresh)
+    results = [graded.result(number) for number in steps]
     console.clear()
-    grown = remember_failures(results, args.state)  # after clear(): its note on a broken --state stays seen
+    grown = remember_failures(fresh, args.state)  # after clear(): its note on a broken --state stays seen
     screen.render(results, console, grown=grown, all_steps=len(manifest.steps), explain_first_only=True)
     _footer(console, target)
     return results
@@ -151,9 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     target = options.target(args.target)
     steps = sorted({options.step(manifest, name).number for name in args.steps}) or manifest.numbers
     console = screen.make_console()
+    confinement.warm_up()
     requests: queue.Queue = queue.Queue()
     stop = threading.Event()
     grading = Grading()
+    graded = Graded()
     threading.Thread(target=_read_keys, args=(requests, stop), daemon=True).start()
     threading.Thread(target=_watch_files, args=(target, requests, stop, grading), daemon=True).start()
     requests.put("grade")
@@ -166,13 +208,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             while not requests.empty():
                 asked.add(requests.get_nowait())
-            if "grade" in asked:
-                results = _show(console, manifest, target, args, steps, grading) or results
+            if "grade" in asked:  # asked for by hand: every step graded anew
+                graded.forget()
+            if asked & {"grade", "save"}:
+                results = _show(console, manifest, target, args, steps, grading, graded) or results
             if "hint" in asked:
                 _hint(console, results)
             if "list" in asked:
                 _list(console, results)
-            if asked - {"grade"}:
+            if asked - {"grade", "save"}:
                 _footer(console, target)
     except KeyboardInterrupt:
         pass

@@ -6,11 +6,12 @@ outlives the grader, no file of the kit or of a classmate changes, no secret rea
 connection reaches a listener, and the grader still answers with valid JSON. Every attack prints what it saw
 (the grader quotes it: "Your code printed"), so each test also shows that its attack really ran.
 
-Each test runs in both sandboxes of grader/sandbox/confinement.py:
+Each test runs in both sandboxes of grader/sandbox/confinement.py, bubblewrap in both its ways:
 
 - bubblewrap, with the tests' own Python (what conftest.run_cli runs) and GRADER_SANDBOX=bubblewrap, so that a
   broken bwrap fails the tests instead of letting them grade without a sandbox. Skipped where the grader says
-  bubblewrap does not work.
+  bubblewrap does not work. Once with runs forked from the warm sandbox (warm.py, the default), once with
+  GRADER_WARM_START=0 ("bubblewrap-cold"): every run a bwrap of its own, as where warm starts do not work.
 - separate-user, which needs a Python that other users can run: the tests' venv lives under /root (mode 700),
   so one is built per session with uv, offline from its cache. Skipped, saying why, where it cannot be built.
   A separate user can read whatever others may read, so the grader refuses to run from a kit, or on a folder,
@@ -66,6 +67,7 @@ class Sandbox:
     purelib: str  # its site-packages, where a .pth file would run in every later grader
     kit: Path = KIT  # the kit the grader runs from
     folder_mode: int = 0o755  # of the folder holding the learner's and the classmate's work
+    warm: bool = True  # bubblewrap: runs forked from the warm sandbox (warm.py), or each a bwrap of its own
 
 
 def _probe(sandbox: Sandbox) -> subprocess.CompletedProcess:
@@ -87,6 +89,12 @@ def bubblewrap_sandbox() -> Sandbox:
 
 
 @pytest.fixture(scope="session")
+def bubblewrap_cold_sandbox(bubblewrap_sandbox) -> Sandbox:
+    """bubblewrap as it is where warm starts do not work: every run a sandbox of its own."""
+    return Sandbox(BUBBLEWRAP, bubblewrap_sandbox.python, bubblewrap_sandbox.purelib, warm=False)
+
+
+@pytest.fixture(scope="session")
 def separate_user_sandbox(open_python):
     """The grader in a Python other users can run (conftest's open_python), from a copy of the kit closed to
     others, as Gradescope's source/ is."""
@@ -103,7 +111,7 @@ def separate_user_sandbox(open_python):
         shutil.rmtree(closed, ignore_errors=True)
 
 
-@pytest.fixture(params=[BUBBLEWRAP, SEPARATE_USER])
+@pytest.fixture(params=[BUBBLEWRAP, "bubblewrap-cold", SEPARATE_USER])
 def sandbox(request) -> Sandbox:
     return request.getfixturevalue(f"{request.param.replace('-', '_')}_sandbox")
 
@@ -136,7 +144,8 @@ def grade(sandbox: Sandbox, target: Path, *steps: int, output: str = "json", env
     arguments = ["--target", str(target), "--format", output, "--time-limit", time_limit]
     for step in steps:
         arguments += ["--step", str(step)]
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRADER_SANDBOX": sandbox.kind, **(env or {})}
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRADER_SANDBOX": sandbox.kind,
+                   "GRADER_WARM_START": "1" if sandbox.warm else "0", **(env or {})}
     environment.pop("NO_COLOR", None)
     process = subprocess.Popen([sandbox.python, "-m", "grader", *arguments], cwd=sandbox.kit, env=environment,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -365,3 +365,31 @@ def test_the_progress_line_never_breaks_inside_a_figure(columns):
     figures = ["4 / 4 steps", "bonus 1 / 1", "4 / 4 points + 1 bonus"]
     assert all(any(figure in line for line in lines) for figure in figures), lines
     assert max(len(line) for line in out.getvalue().splitlines()) <= columns
+
+
+def test_a_save_regrades_only_the_steps_whose_file_changed(kit_copy):
+    """Watch mode keeps the results of steps whose file is as it was; a changed file, a renamed or new file in
+    the folder (a missing step names the files that look like it), or r (forget) grade again."""
+    from types import SimpleNamespace
+
+    from grader.watch import Graded
+
+    graded, steps = Graded(), MANIFEST.numbers
+
+    def grade_outdated() -> list[int]:
+        outdated = graded.outdated(kit_copy, MANIFEST, steps)
+        sources = {number: Graded._source(kit_copy, MANIFEST.step(number)) for number in outdated}
+        graded.remember(kit_copy, sources, [SimpleNamespace(step=MANIFEST.step(number)) for number in outdated])
+        return outdated
+
+    assert grade_outdated() == steps
+    assert grade_outdated() == []
+    step3 = kit_copy / MANIFEST.step(3).file
+    step3.write_text(step3.read_text(encoding="utf-8"), encoding="utf-8")  # saved, not changed
+    assert grade_outdated() == []
+    step3.write_text(step3.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert grade_outdated() == [3]
+    step3.rename(kit_copy / "step3.py")
+    assert grade_outdated() == steps
+    graded.forget()
+    assert grade_outdated() == steps

@@ -299,6 +299,9 @@ def _forward_aws_requests(channel: "_Channel") -> None:
     # botocore's public hook for every session made from now on (the learner's code makes its own, through
     # boto3.client, boto3.resource or a Session of its own).
     botocore.register_initializer(on_every_session)
+    boto3 = sys.modules.get("boto3")  # a warm start (warm.py) made boto3's default session already
+    if boto3 is not None and boto3.DEFAULT_SESSION is not None:
+        boto3.DEFAULT_SESSION.events.register("before-send", forward)
 
 
 PROCESS_EVENTS = {"os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen"}

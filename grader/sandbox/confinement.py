@@ -22,9 +22,11 @@ from __future__ import annotations
 import functools
 import json
 import os
+import queue
 import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -36,10 +38,12 @@ from pathlib import Path
 BUBBLEWRAP, SEPARATE_USER, NONE = "bubblewrap", "separate-user", "none"
 KINDS = (BUBBLEWRAP, SEPARATE_USER, NONE)
 VARIABLE = "GRADER_SANDBOX"
+PYTHON_OPTIONS = ["-I", "-B", "-u", "-X", "utf8"]  # how every learner process's Python is started
+WARM_VARIABLE = "GRADER_WARM_START"  # 0: every bubblewrap run starts a Python of its own (slower, same confinement)
 IS_POSIX = os.name == "posix"
 
 HARNESS_DIR = Path(__file__).resolve().parent
-HARNESS_FILES = ("child.py", "wire.py", "syscalls.py")
+HARNESS_FILES = ("child.py", "wire.py", "syscalls.py", "warm.py")
 SANDBOX_HARNESS = "/grader-harness"
 SANDBOX_HOME = "/learner"  # the learner's working folder inside bubblewrap: a tmpfs holding their file
 SANDBOX_UID = 65534  # "nobody", as the learner's code sees itself inside bubblewrap
@@ -116,11 +120,17 @@ class Bubblewrap(Unconfined):
         self.bwrap = bwrap
         self.version = version  # older releases lack some options (Ubuntu 22.04 ships 0.6)
         self.seccomp = seccomp  # the filter as BPF, where libseccomp's bindings are installed
+        # Runs forked from a warm sandbox (warm.py), where that works here and is not turned off; else each run
+        # is a bwrap of its own. Both confine a run the same way.
+        self._zygote: Zygote | None = None
+        self.warm = os.environ.get(WARM_VARIABLE, "1").strip() != "0"
+        self._zygote_lock = threading.Lock()
+        self._failed_runs = 0
         if not seccomp:
             self.words += " (no seccomp filter: libseccomp's Python bindings are not installed, so its code may " \
                           "start processes, up to what the machine allows)"
 
-    def command(self, python_options: list[str], extra: list[str]) -> list[str]:
+    def command(self, python_options: list[str], extra: list[str], script: str = "child.py") -> list[str]:
         binds = []
         for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
             path = Path("/") / name
@@ -149,15 +159,37 @@ class Bubblewrap(Unconfined):
             "--ro-bind", "/usr", "/usr", *binds, *harness,
             *extra,
             "--chdir", SANDBOX_HOME,
-            "--", sys.executable, *python_options, f"{SANDBOX_HARNESS}/child.py",
+            "--", sys.executable, *python_options, f"{SANDBOX_HARNESS}/{script}",
         ]
 
     def _sized(self) -> list[str]:
         return ["--size", str(TMPFS_BYTES)] if self.version >= (0, 7) else []
 
     def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
-        inside = f"{SANDBOX_HOME}/{file.name}"
-        data = _memory_file("learner-file", read_regular(file))
+        data = read_regular(file)
+        zygote = self.zygote(python_options)
+        if zygote is not None:
+            try:
+                return zygote.start(file.name, data)
+            except ZygoteFailed:
+                with self._zygote_lock:  # started afresh for the next run (once); this one starts cold
+                    self._zygote, self._failed_runs = None, self._failed_runs + 1
+                    self.warm = self.warm and self._failed_runs < 2
+        return self._start_cold(file.name, data, python_options, pipes)
+
+    def zygote(self, python_options: list[str] | None = None) -> "Zygote | None":
+        """The warm sandbox runs are forked from, started once (None where warm starts do not work here)."""
+        with self._zygote_lock:
+            if self.warm and (self._zygote is None or not self._zygote.alive()):
+                try:
+                    self._zygote = Zygote.start_in(self, python_options or PYTHON_OPTIONS)
+                except ZygoteFailed:
+                    self.warm, self._zygote = False, None
+            return self._zygote if self.warm else None
+
+    def _start_cold(self, name: str, content: bytes, python_options: list[str], pipes: dict) -> "Run":
+        inside = f"{SANDBOX_HOME}/{name}"
+        data = _memory_file("learner-file", content)
         program = _memory_file("seccomp", self.seccomp) if self.seccomp else None
         info_read, info_write = os.pipe()
         passed = [fd for fd in (data, program, info_write) if fd is not None]
@@ -174,6 +206,155 @@ class Bubblewrap(Unconfined):
             for fd in passed:
                 os.close(fd)
         return BubblewrapRun(process, inside, info_read)
+
+
+class ZygoteFailed(Exception):
+    """The warm sandbox did not start, or did not start a run: that run starts cold."""
+
+
+class _Keeper:
+    """One thread that lives as long as the grader process and starts the warm sandbox: bwrap's
+    --die-with-parent ties the sandbox to the thread that started it, not to the process."""
+
+    def __init__(self):
+        self._jobs: queue.Queue = queue.Queue()
+        threading.Thread(target=self._work, name="warm-sandbox-keeper", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            job, answer = self._jobs.get()
+            try:
+                answer.put((job(), None))
+            except BaseException as error:  # noqa: BLE001 - handed to the caller
+                answer.put((None, error))
+
+    def call(self, job):
+        answer: queue.Queue = queue.Queue()
+        self._jobs.put((job, answer))
+        result, error = answer.get()
+        if error is not None:
+            raise error
+        return result
+
+
+@functools.cache
+def _keeper() -> _Keeper:
+    return _Keeper()
+
+
+ZYGOTE_START_WAIT = 60.0  # seconds for the warm sandbox to import boto3, on a machine as busy as it may be
+RUN_START_WAIT = 30.0
+
+
+class Zygote:
+    """The grader's end of warm.py: one warm bwrap sandbox that each run is forked from (see warm.py)."""
+
+    def __init__(self, process: subprocess.Popen, control: socket.socket):
+        self._process = process
+        self._control = control
+        self._lock = threading.Lock()
+
+    @classmethod
+    def start_in(cls, sandbox: "Bubblewrap", python_options: list[str]) -> "Zygote":
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        extra = ["--cap-add", "CAP_SYS_ADMIN"]  # within its own user namespace, to make each run's namespaces
+        command = sandbox.command(python_options, extra, script="warm.py")
+
+        def spawn() -> subprocess.Popen:
+            return subprocess.Popen(command, env={"PATH": os.defpath}, stdin=theirs, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+
+        try:
+            process = _keeper().call(spawn)
+        except OSError as error:
+            ours.close()
+            raise ZygoteFailed(str(error)) from None
+        finally:
+            theirs.close()
+        try:
+            ours.sendall(b"seccomp " + (sandbox.seccomp or b""))  # the filter a cold run gets from bwrap
+            ready, _, _ = select.select([ours], [], [], ZYGOTE_START_WAIT)
+            greeting = ours.recv(64) if ready else b""
+        except OSError:
+            greeting = b""
+        if greeting != b"ready":
+            ours.close()
+            process.kill()
+            process.wait()
+            raise ZygoteFailed("the warm sandbox did not start")
+        return cls(process, ours)
+
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def start(self, name: str, content: bytes) -> "WarmRun":
+        """A run of a learner file named ``name`` holding ``content``, forked from the warm sandbox."""
+        opened: list[int] = []
+        try:
+            file = _memory_file("learner-file", content)
+            opened.append(file)
+            stdin_read, stdin_write = os.pipe()
+            stdout_read, stdout_write = os.pipe()
+            stderr_read, stderr_write = os.pipe()
+            opened += [stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write]
+            answer, answer_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            header = json.dumps({"name": name, "tmpfs_bytes": TMPFS_BYTES}).encode("utf-8")
+            with self._lock:
+                socket.send_fds(self._control, [header],
+                                [stdin_read, stdout_write, stderr_write, file, answer_theirs.fileno()])
+            answer_theirs.close()
+            for descriptor in (stdin_read, stdout_write, stderr_write, file):
+                os.close(descriptor)
+                opened.remove(descriptor)
+            ready, _, _ = select.select([answer], [], [], RUN_START_WAIT)
+            message, fds, _, _ = socket.recv_fds(answer, 64, 1) if ready else (b"", [], 0, None)
+            if message != b"pid" or len(fds) != 1:
+                for descriptor in fds:
+                    os.close(descriptor)
+                answer.close()
+                raise ZygoteFailed("the warm sandbox did not start the run")
+        except OSError as error:
+            for descriptor in opened:
+                os.close(descriptor)
+            raise ZygoteFailed(str(error)) from None
+        process = WarmProcess(os.fdopen(stdin_write, "wb"), os.fdopen(stdout_read, "rb"),
+                              os.fdopen(stderr_read, "rb"), answer)
+        return WarmRun(process, f"{SANDBOX_HOME}/{name}", fds[0])
+
+
+class WarmProcess:
+    """A forked run seen as subprocess.Popen is: its pipes, and its exit status once it has one."""
+
+    pid = None
+
+    def __init__(self, stdin, stdout, stderr, answer: socket.socket):
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+        self._answer = answer
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        return self.returncode if self.returncode is not None else self._read_exit(0)
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and self._read_exit(timeout) is None:
+            raise subprocess.TimeoutExpired("learner run", timeout)
+        return self.returncode
+
+    def _read_exit(self, timeout: float | None) -> int | None:
+        try:
+            ready, _, _ = select.select([self._answer], [], [], timeout)
+            if not ready:
+                return None
+            words = self._answer.recv(64).split()
+            # No word: the sandbox itself ended (and every run in it): as good as killed.
+            self.returncode = int(words[1]) if len(words) == 2 and words[0] == b"exit" else -signal.SIGKILL
+        except (OSError, ValueError):
+            self.returncode = -signal.SIGKILL
+        self._answer.close()
+        return self.returncode
+
+    def kill(self) -> None:
+        pass  # the run is killed by its pidfd (WarmRun.kill)
 
 
 class SeparateUser(Unconfined):
@@ -222,6 +403,10 @@ class Run:
         self.process = process
         self.learner_file = learner_file  # the file as the harness opens it
         self.workdir = workdir
+
+    def exit_code(self, returncode: int) -> int:
+        """The learner process's exit status as subprocess gives it (negative: killed by that signal)."""
+        return returncode
 
     def kill(self) -> None:
         if IS_POSIX:
@@ -282,6 +467,9 @@ class BubblewrapRun(Run):
             self._known.set()
             os.close(info_fd)
 
+    def exit_code(self, returncode: int) -> int:
+        return -(returncode - 128) if returncode > 128 else returncode  # bwrap says "killed by N" as 128 + N
+
     def _namespace_init(self) -> int:
         self._known.wait(END_WAIT)
         return self._init
@@ -305,6 +493,35 @@ class BubblewrapRun(Run):
             self._init = -1
             ended = ended and bool(ready)
         return ended
+
+
+class WarmRun(Run):
+    """A run forked from the warm sandbox. Its pidfd is the first process of its PID namespace: killing it ends
+    every process of the run, and it ends only after all of them have."""
+
+    def __init__(self, process: WarmProcess, learner_file: str, pidfd: int):
+        super().__init__(process, learner_file, None)
+        self._pidfd = pidfd
+
+    def kill(self) -> None:
+        if self._pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def finish(self) -> bool:
+        self.kill()
+        if self._pidfd < 0:
+            return True
+        ready, _, _ = select.select([self._pidfd], [], [], END_WAIT)
+        os.close(self._pidfd)
+        self._pidfd = -1
+        try:
+            self.process.wait(timeout=END_WAIT)
+        except subprocess.TimeoutExpired:
+            pass
+        return bool(ready)
 
 
 class SeparateUserRun(Run):
@@ -535,6 +752,19 @@ def current() -> Unconfined:
             if wanted == kind:
                 raise SandboxUnavailable(f"{VARIABLE}={kind}, but {NOT_HERE[kind]}")
     return Unconfined()
+
+
+def warm_up() -> bool:
+    """Start the warm sandbox in the background (see warm.py), so that the first run need not wait for it.
+    True when runs will be forked from it (then starting them early gains nothing)."""
+    try:
+        sandbox = current()
+    except SandboxUnavailable:
+        return False  # said when a run asks for the sandbox
+    if not (isinstance(sandbox, Bubblewrap) and sandbox.warm):
+        return False
+    threading.Thread(target=sandbox.zygote, args=(PYTHON_OPTIONS,), name="warm-up", daemon=True).start()
+    return True
 
 
 def require(allow_unconfined: bool) -> Unconfined:

@@ -29,7 +29,7 @@ OUTPUT_TAIL_CAP = 8 * 1024  # and the last, where a crash or the end of a loop s
 CHANNEL_LINE_CAP = 1024 * 1024
 CHANNEL_MESSAGES_CAP = 5000
 CHANNEL_BYTES_CAP = 24 * 1024 * 1024
-PYTHON_OPTIONS = ["-I", "-B", "-u", "-X", "utf8"]
+PYTHON_OPTIONS = confinement.PYTHON_OPTIONS
 
 
 @dataclass
@@ -217,8 +217,7 @@ class LearnerProcess:
         except subprocess.TimeoutExpired:
             self.stop()
             return Ending("channel_broken")
-        if self.sandbox.kind == confinement.BUBBLEWRAP and returncode > 128:
-            returncode = -(returncode - 128)  # bwrap passes on "killed by signal N" as exit status 128 + N
+        returncode = self._run.exit_code(returncode)
         if confinement.IS_POSIX and returncode == -signal.SIGKILL and not self._stopped:
             return Ending("cpu")  # RLIMIT_CPU (soft = hard): nothing else here kills with SIGKILL
         if returncode < 0:

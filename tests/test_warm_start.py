@@ -1,0 +1,159 @@
+"""Runs forked from the warm sandbox (grader/sandbox/warm.py) are confined as a sandbox of their own would
+confine them: nothing of one run reaches the next (files, processes, the warm sandbox itself), no privileges are
+left, and a warm sandbox that is gone is started again. And a file graded warm gets the grade and the words it
+gets cold (GRADER_WARM_START=0), to the byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import KIT, MANIFEST
+from grader.sandbox import confinement
+from grader.sandbox.runner import LearnerProcess
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("bwrap") is None,
+                                reason="warm starts are bubblewrap's (Linux, with bwrap installed)")
+
+
+@pytest.fixture(scope="module")
+def warm_sandbox() -> confinement.Bubblewrap:
+    sandbox = confinement._bubblewrap()
+    if sandbox is None:
+        pytest.skip("bubblewrap does not work here")
+    sandbox.warm = True
+    if sandbox.zygote() is None:
+        pytest.fail("bubblewrap works here, but runs cannot be forked from a warm sandbox")
+    return sandbox
+
+
+def run(sandbox, folder, source: str) -> tuple[dict, str]:
+    """Run ``source`` as a learner file in ``sandbox``: its first event and all it printed."""
+    file = folder / f"learner_{uuid.uuid4().hex[:8]}.py"
+    file.write_text(source, encoding="utf-8")
+    with LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, sandbox=sandbox) as process:
+        event = process.next_event()
+        process.settle()
+        return event, process.output.text
+
+
+def test_what_one_run_writes_no_later_run_sees(warm_sandbox, tmp_path):
+    token = uuid.uuid4().hex
+    writes = (f"import os\nfor folder in ('/tmp', '.', '/dev/shm'):\n"
+              f"    try:\n        open(os.path.join(folder, '{token}'), 'w').write('x')\n"
+              f"        print('wrote', folder)\n    except OSError as e:\n        print('refused', folder, e)\n")
+    event, printed = run(warm_sandbox, tmp_path, writes)
+    assert event["event"] == "module_done" and "wrote /tmp" in printed and "wrote ." in printed, printed
+    looks = (f"import os\nfor folder in ('/tmp', '.', '/dev/shm', '/'):\n"
+             f"    print(folder, sorted(os.listdir(folder)))\n"
+             f"    print('found' if os.path.exists(os.path.join(folder, '{token}')) else 'absent', folder)\n")
+    event, printed = run(warm_sandbox, tmp_path, looks)
+    assert event["event"] == "module_done", event
+    assert token not in printed and "found" not in printed, printed
+    assert printed.count("absent") == 4, printed
+
+
+def test_a_run_has_no_privileges_left(warm_sandbox, tmp_path):
+    source = ("status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
+              "for name in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Seccomp'):\n"
+              "    print(name, status[name].strip())\n")
+    event, printed = run(warm_sandbox, tmp_path, source)
+    assert event["event"] == "module_done", event
+    fields = dict(line.split(" ", 1) for line in printed.strip().splitlines())
+    for name in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        assert int(fields[name], 16) == 0, printed
+    assert fields["NoNewPrivs"] == "1", printed
+    # The filter a cold run gets from bwrap, where the grader can make one (libseccomp's bindings).
+    assert fields["Seccomp"] == ("2" if warm_sandbox.seccomp else "0"), printed
+
+
+# Every process in /proc but its own and bwrap's first (which every bubblewrap sandbox shows, a cold one too):
+# their memory, environment, memory map and open files. (Their fd/ folder lists, to the learner's uid, the kinds
+# of descriptor they hold; opening one takes the rights these reads take.)
+REACH_OUT = """
+import os, signal
+mine = os.readlink('/proc/self')
+reached = []
+for entry in os.listdir('/proc'):
+    if not entry.isdigit() or entry in (mine, '1'):
+        continue
+    for part in ('mem', 'environ', 'maps', 'fd/0', 'fd/3', 'cwd/.'):
+        try:
+            path = '/proc/%s/%s' % (entry, part)
+            os.listdir(path) if part.startswith('cwd') else open(path, 'rb').read(1)
+            reached.append(path)
+        except OSError:
+            pass
+for target in range(2, 400):
+    try:
+        os.kill(target, signal.SIGKILL)
+        reached.append('kill %d' % target)
+    except OSError:
+        pass
+try:
+    os.kill(0, signal.SIGSTOP)  # its own process group: itself alone
+except OSError:
+    pass
+print('reached', reached)
+"""
+
+
+def test_a_run_cannot_reach_the_warm_sandbox_or_other_processes(warm_sandbox, tmp_path):
+    zygote = warm_sandbox.zygote()
+    event, printed = run(warm_sandbox, tmp_path, REACH_OUT)
+    # Stopped by its own SIGSTOP, the run ends at the grader's clock; either way it reached nothing.
+    assert "reached []" in printed, printed
+    assert zygote.alive() and warm_sandbox.zygote() is zygote
+    event, printed = run(warm_sandbox, tmp_path, "print('still here')\n")
+    assert event["event"] == "module_done" and "still here" in printed
+
+
+def test_a_warm_sandbox_that_is_gone_is_started_again(warm_sandbox, tmp_path):
+    first = warm_sandbox.zygote()
+    first._process.kill()
+    first._process.wait()
+    event, printed = run(warm_sandbox, tmp_path, "print('after the restart')\n")
+    assert event["event"] == "module_done" and "after the restart" in printed
+    assert warm_sandbox.zygote() is not first and warm_sandbox.zygote().alive()
+
+
+def _graded(folder, warm: bool) -> dict:
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRADER_SANDBOX": "bubblewrap",
+                   "GRADER_WARM_START": "1" if warm else "0"}
+    done = subprocess.run([sys.executable, "-m", "grader", "--target", str(folder), "--format", "json",
+                           "--time-limit", "30"], cwd=KIT, capture_output=True, text=True, encoding="utf-8",
+                          timeout=120, stdin=subprocess.DEVNULL, env=environment)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def _wrong_answers() -> dict[str, list[Path]]:
+    """The corpus's wrong answers, by the step they are for (its "# step:" header)."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted((KIT / "tests" / "corpus" / "wrong").glob("*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# step:"):
+                found.setdefault(line.split(":", 1)[1].strip(), []).append(path)
+                break
+    return found
+
+
+@pytest.mark.parametrize("which", [0, -1])
+def test_warm_and_cold_runs_give_the_same_document(tmp_path, which):
+    """Wrong answers for every step (the corpus's first and last of each), with the right ones: the JSON report
+    is the same, word for word, from a warm run and from a cold one."""
+    folder = shutil.copytree(KIT / "solutions", tmp_path / "steps")
+    wrong = _wrong_answers()
+    assert set(wrong) == {step.slug for step in MANIFEST.steps}, sorted(wrong)
+    for step in MANIFEST.steps:
+        shutil.copyfile(wrong[step.slug][which], folder / step.file)
+    warm, cold = _graded(folder, True), _graded(folder, False)
+    assert warm == cold
+    assert all(entry["status"] != "passed" for entry in warm["steps"]), warm
