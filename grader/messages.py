@@ -479,8 +479,8 @@ GRADESCOPE_PYTHON_TOO_OLD = ("The grader needs Python 3.10 or newer. In Gradesco
 
 
 def gradescope_built(out: str, files: int, visibility: str, core_points: float = 0, bonus_points: float = 0) -> str:
-    extra = (f" Set the assignment's Autograder Points to {core_points:g}: the bonus step's {bonus_points:g} come on "
-             "top, as extra credit." if bonus_points else "")
+    extra = (f" Set the assignment's Autograder Points to {core_points:g}: the bonus step's points ({bonus_points:g}) "
+             "come on top, as extra credit." if bonus_points else "")
     return (f"Wrote {out} ({files} files; test results visibility: {visibility}).\n"
             "Upload it on Gradescope: in the programming assignment's Configure Autograder page, choose Zip file "
             "upload and an Ubuntu 22.04 (or newer) base image, then Update Autograder. Try it with Test "
