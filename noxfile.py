@@ -158,6 +158,21 @@ def gradescope(session: nox.Session) -> None:
     session.run("python", "-m", "grader.gradescope", "build", *session.posargs)
 
 
+# Gradescope's image: Ubuntu 22.04 (glibc 2.35, x86-64), whose python3 is 3.10. The pinned versions' hashes
+# cover every file of each release, so the same pins install on a newer image's Python too.
+GRADESCOPE_PYTHON, GRADESCOPE_PLATFORM = "3.10", "x86_64-manylinux_2_35"
+
+
+@nox.session(python=None, default=False)
+def constraints(session: nox.Session) -> None:
+    """Maintainers: pin the versions Gradescope's setup.sh installs, with hashes (grader/constraints.txt; -- --upgrade)."""
+    install_once(session, "uv>=0.9")
+    session.run("uv", "pip", "compile", "pyproject.toml", "--python-version", GRADESCOPE_PYTHON,
+                "--python-platform", GRADESCOPE_PLATFORM, "--generate-hashes", "--quiet",
+                "--custom-compile-command", "nox -s constraints", "--output-file", "grader/constraints.txt",
+                *session.posargs)
+
+
 @nox.session(python=None, default=False, name="grade-class")
 def grade_class(session: nox.Session) -> None:
     """Instructors: grade every learner's folder: nox -s grade-class -- SUBMISSIONS_DIR [--out DIR]"""

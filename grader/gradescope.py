@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 from . import messages, options, submissions as finder
-from .manifest import GRADER_DIR, KIT_DIR
+from .manifest import GRADER_DIR, KIT_DIR, VISIBILITIES
 from .sandbox import confinement
 from .status import Status
 from .text import printable
@@ -36,18 +36,19 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PROG = "python -m grader.gradescope"
-VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 DEFAULT_OUT = Path("dist") / "gradescope.zip"
 CONFIG_NAME = "gradescope.json"
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 GRADESCOPE_VENV = "/opt/dynamodb-streams-kit/venv"  # every zip entry gets this date: the same kit gives the same zip
+CONSTRAINTS = "grader/constraints.txt"  # the pinned versions setup.sh installs (only there: learners' installs ignore it)
 
 SETUP_SH = """\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root and with network access, while it builds the autograder image.
-# Written by `python -m grader.gradescope build`: the packages are pyproject.toml's [project] dependencies.
+# Written by `python -m grader.gradescope build`: the packages are pyproject.toml's [project] dependencies, at
+# the versions pinned in {constraints}.
 set -euo pipefail
 
 SOURCE="${{AUTOGRADER_SOURCE:-/autograder/source}}"
@@ -81,7 +82,13 @@ if ! python3 -m venv "$VENV"; then  # Debian and Ubuntu ship venv's pip in a pac
 fi
 
 "$VENV/bin/python" -m pip install --upgrade pip
-"$VENV/bin/python" -m pip install \\
+# Exactly the versions of {constraints} (`nox -s constraints` writes it), each checked against its hashes: every
+# rebuild of the image installs the same packages. pip refuses a constraints file with hashes (pip install -c)
+# unless every requirement is pinned too, so the pinned list is installed as it is.
+"$VENV/bin/python" -m pip install --require-hashes -r "$SOURCE/{constraints}"
+"$VENV/bin/python" -m pip check
+# pyproject.toml's requirements, which the pinned versions must meet (--no-index: nothing else is fetched).
+"$VENV/bin/python" -m pip install --no-index \\
 {requirements}
 
 # Fail the image build now rather than at the first submission, and compile once for every submission.
@@ -132,7 +139,7 @@ def _shell_word(text: str) -> str:
 def setup_script(requirements: list[str]) -> str:
     lines = " \\\n".join(f"    {_shell_word(requirement)}" for requirement in requirements)
     return SETUP_SH.format(requirements=lines, too_old=_shell_word("setup.sh: " + messages.GRADESCOPE_PYTHON_TOO_OLD),
-                           venv=GRADESCOPE_VENV)
+                           venv=GRADESCOPE_VENV, constraints=CONSTRAINTS)
 
 
 def _entry(name: str, mode: int) -> zipfile.ZipInfo:
@@ -172,10 +179,12 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
 def build(out: Path, visibility: str, unconfined: bool = False) -> int:
     from . import integrity
 
-    options.manifest()  # a broken manifest stops here, not in Gradescope
+    manifest = options.manifest()  # a broken manifest stops here, not in Gradescope
     if out.is_dir():
         out = out / DEFAULT_OUT.name
     requirements = dependencies()
+    if not (KIT_DIR / CONSTRAINTS).is_file():  # setup.sh would fail in Gradescope's image build: say so here
+        raise options.UsageError(messages.GRADESCOPE_NO_CONSTRAINTS.format(path=CONSTRAINTS))
     with tempfile.TemporaryDirectory(prefix="gradescope-build-") as temporary:
         stage = Path(temporary) / "grader"
         # A copy first: what is hashed is exactly what is packed, even while someone edits grader/.
@@ -192,7 +201,9 @@ def build(out: Path, visibility: str, unconfined: bool = False) -> int:
         _write_zip(out, entries)
     if integrity.digest() != integrity.recorded():
         print(messages.GRADESCOPE_STALE_RECORD, file=sys.stderr)
-    print(messages.gradescope_built(str(out), len(entries), visibility))
+    print(messages.gradescope_built(str(out), len(entries), visibility,
+                                    core_points=sum(step.points for step in manifest.core),
+                                    bonus_points=sum(step.points for step in manifest.steps if step.bonus)))
     return options.EXIT_OK
 
 
@@ -221,40 +232,60 @@ def modified_graders(graders: list[tuple[str, str | None]], config: dict) -> lis
     return [where for where, digest in graders if digest is None or digest not in known]
 
 
-def step_output(result) -> str:
-
+def step_output(result, core_points: float = 0.0) -> str:
+    extra = [messages.gradescope_extra_credit(result.step.points, core_points)] if result.step.bonus else []
     if result.passed:
-        return "\n".join([messages.GRADESCOPE_PASSED, *result.tips])
+        return "\n".join([messages.GRADESCOPE_PASSED, *result.tips, *extra])
     if result.status == Status.MISSING:
-        return messages.gradescope_missing(result.step.file)
-    return f"{result.message}\n\n{messages.HINT_LABEL} {result.hint}"
+        return "\n".join([messages.gradescope_missing(result.step.file), *extra])
+    return "\n".join([result.message, "", f"{messages.HINT_LABEL} {result.hint}", *extra])
+
+
+# Gradescope renders no markup in "text": the grader's words hold Python's own <class 'str'>, learners' values
+# and names like __init__, which HTML or Markdown would eat, and its lines are already laid out.
+OUTPUT_FORMAT = "text"
+
+
+def _test(result, visibility: str, core_points: float) -> dict:
+    """One step as a Gradescope test. A bonus step is extra credit in Gradescope's own terms: the assignment's
+    points (its Autograder Points setting) are the core steps', and the top-level score, which the spec says
+    overrides the tests' total, may go beyond them; the test itself shows the step's points out of its own."""
+    test = {
+        "name": f"Step {result.step.number}: {result.step.title}",
+        "number": str(result.step.number),
+        "score": result.score,
+        "max_score": result.step.points if result.step.bonus else result.max_score,
+        "status": "passed" if result.passed else "failed",
+        "output": step_output(result, core_points),
+        "output_format": OUTPUT_FORMAT,
+        "visibility": result.step.visibility or visibility,
+    }
+    if result.step.bonus:
+        test["tags"] = ["extra credit"]
+    return test
 
 
 def results_document(results: list, visibility: str, notes: list[str], extra: dict, seconds: float) -> dict:
+    """``visibility``: the zip's own, for the document and the steps whose manifest entry sets none."""
     from .report import progress_line, totals
 
     summary = totals(results)
-    tests = [
-        {
-            "name": f"Step {result.step.number}: {result.step.title}",
-            "number": str(result.step.number),
-            "score": result.score,
-            "max_score": result.max_score,
-            "status": "passed" if result.passed else "failed",
-            "output": step_output(result),
-            "visibility": visibility,
-        }
-        for result in results
-    ]
+    core_points = summary["max_score"]
+    tests = [_test(result, visibility, core_points) for result in results]
     output = "\n".join([progress_line(results), *(printable(note) for note in notes)])  # notes name learner files
     return {
         "score": summary["score"],
         "output": output,
+        "output_format": OUTPUT_FORMAT,
+        "test_output_format": OUTPUT_FORMAT,
+        "test_name_format": OUTPUT_FORMAT,
         "visibility": visibility,
         "stdout_visibility": "hidden",  # run_autograder's own log: for the instructor
         "execution_time": max(0, round(seconds)),
         "tests": tests,
-        "extra_data": {**extra, "statuses": {str(r.step.number): r.status for r in results}},
+        "extra_data": {**extra, "statuses": {str(r.step.number): r.status for r in results},
+                       "max_score": core_points,
+                       "extra_credit_max_score": sum(r.step.points for r in results if r.step.bonus)},
     }
 
 

@@ -41,6 +41,8 @@ class CheckOutcome:
     error: BaseException | None = None
     text: str = ""  # the error in words, printable (grade() fills it in)
     hint: str = ""  # the check's docstring: the more specific hint for when it fails
+    started: float | None = None  # when the check began (seconds since the epoch), for reports that show times
+    seconds: float = 0.0  # how long it took, waiting for the learner's process included
 
 
 @dataclass
@@ -116,6 +118,7 @@ class GradingContext:
         self.runs = runs
         self.outcomes: list[CheckOutcome] = []
         self.collection_errors: list[str] = []  # checks modules that could not be collected, and why
+        self.setup_times: dict[str, tuple[float, float]] = {}  # a check's setup: when it began, how long it took
 
     def close(self) -> None:
         for run in self.runs.values():
@@ -172,11 +175,16 @@ class GradingContext:
         callspec = getattr(item, "callspec", None)
         if callspec is None or "run" not in callspec.params:
             return
+        if call.when == "setup" and not report.failed:  # its time counts for the check (the bonus step's
+            self.setup_times[item.nodeid] = (call.start, call.duration)  # prefetch happens there)
+            return
         if call.when == "call" or (report.failed and call.when == "setup"):
+            started, setup_seconds = self.setup_times.pop(item.nodeid, (call.start, 0.0))
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
             check = item.originalname.removeprefix("test_")
             self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, check, self.step_of(item).number,
-                                              error, hint=check_hint(item.function)))
+                                              error, hint=check_hint(item.function), started=started,
+                                              seconds=setup_seconds + call.duration))
 
 
 def _order(item) -> tuple[bool, bool]:
@@ -285,6 +293,8 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         result.status, result.message = Status(run.crashed.status), run.crashed.text
     elif violation and not (failures and isinstance(failures[0].error, RunProblem)):
         result.status, result.message, result.violation = Status.ERROR, messages.with_output(violation, run.output), True
+        if result.message != violation:  # what the learner's code printed was added: reports may show it apart
+            result.printed = messages.printed_block(run.output)
     elif not result.checks:
         result.status, result.message = Status.ERROR, messages.grader_fault("no check ran for this step")
     elif failures:

@@ -23,6 +23,8 @@ class ManifestError(Exception):
 
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+# When Gradescope shows students a result (its "visibility"): a step may set its own in the manifest.
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Step:
     bonus: bool = False  # optional: shown apart, and not needed for "all steps pass"
     simulated_aws: bool = False  # the learner's code calls DynamoDB: give its process a moto of its own
     penalize_output_flood: bool = False  # output past the cap costs the step its points (opt-in)
+    visibility: str | None = None  # when Gradescope shows students this step's result; None: the zip's own setting
     count: int = 0  # how many core steps the exercise has (for the heading "Step 3 of 4")
 
     @property
@@ -157,6 +160,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         time_limit = raw.get("time_limit", default_time)
         if not isinstance(time_limit, (int, float)) or time_limit <= 0:
             raise ManifestError(f"{where}: 'time_limit' must be a positive number of seconds")
+        visibility = raw.get("visibility")
+        if visibility is not None and visibility not in VISIBILITIES:
+            raise ManifestError(f"{where}: 'visibility' must be one of {', '.join(VISIBILITIES)}, found {visibility!r}")
         steps.append(
             Step(
                 slug=slug,
@@ -170,6 +176,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 bonus=raw.get("bonus", False) is True,
                 simulated_aws=raw.get("simulated_aws", False) is True,
                 penalize_output_flood=raw.get("penalize_output_flood", default_flood) is True,
+                visibility=visibility,
             )
         )
     bonus = [step.bonus for step in steps]

@@ -127,6 +127,9 @@ def _unquoted_text(event: dict) -> list[str]:
     return []
 
 
+PYTHON_SAID = "What Python said:"  # above the traceback, whose last line is Python's own words for the error
+
+
 def exception(event: dict, display: str, absolute: str, network: list, function: str | None = None) -> str:
     where = "while running your file" if event["phase"] == "module" else f"inside {function or 'your function'}"
     lines = [f"{display} raised {event['type']} {where}."]
@@ -135,7 +138,7 @@ def exception(event: dict, display: str, absolute: str, network: list, function:
     elif event["type"] in EXCEPTION_EXPLANATIONS:
         lines.append(EXCEPTION_EXPLANATIONS[event["type"]])
         lines.extend(_unquoted_text(event))
-    lines.append("What Python said:")
+    lines.append(PYTHON_SAID)
     lines.append(_indent(_relative(event["traceback"], display, absolute).rstrip()))
     return "\n".join(lines)
 
@@ -247,11 +250,14 @@ def probably_why_it_crashed(crash: str) -> str:
     return f"This is probably why your file stopped with an error:\n{_indent(crash)}"
 
 
+PRINTED_HEADING = "Your code printed (last lines):"
+
+
 def printed_block(output) -> str:
     """What the learner's code printed, under its heading ("" when it printed nothing)."""
     if output is None or not output.text.strip():
         return ""
-    lines = ["Your code printed (last lines):", _indent(last_lines(output))]
+    lines = [PRINTED_HEADING, _indent(last_lines(output))]
     if output.truncated:
         lines.append(f"(output truncated: your code printed {output.total_bytes:,} bytes; the grader keeps the "
                      "first 64 KB and the last 8 KB)")
@@ -412,7 +418,43 @@ GRADING = "Grading..."
 STOPPED_WATCHING = "Stopped watching."
 
 
+# --- reports for programs (grader/report.py): JUnit XML, Exercism's results.json --------------------------
+
+# Words of the checks' names written as the exercise writes them.
+CHECK_WORDS = {"dynamodb": "DynamoDB", "lambda": "Lambda", "p123": "P123", "insert": "INSERT", "modify": "MODIFY",
+               "remove": "REMOVE"}
+
+
+def check_in_words(check: str, names: set[str]) -> str:
+    """A check's name as words: "process_event_takes_one_record_parameter" -> "process_event takes one record
+    parameter" (the learner's own variable names stay as they write them)."""
+    words = " ".join(CHECK_WORDS.get(word, word) for word in check.split("_"))
+    for name in sorted(names, key=len, reverse=True):
+        words = re.sub(rf"\b{re.escape(name.replace('_', ' '))}\b", name, words)
+    return words
+
+
+def exercism_test_code(file: str, checks: list[str], earlier_steps: int) -> str:
+    """Exercism's test_code for a step: what the grader runs and checks, as a checklist a learner can follow
+    (the checks' own code asks the grader's machinery, which would tell a learner nothing)."""
+    lines = [f"# The grader runs {file} in a process of its own, then checks:"]
+    lines += [f"#   - {check}" for check in checks]
+    if earlier_steps:
+        steps = ("step 1" if earlier_steps == 1 else "steps 1 and 2" if earlier_steps == 2
+                 else f"steps 1 to {earlier_steps}")
+        lines.append(f"# It also checks the code of {steps}, which this file holds too.")
+    return "\n".join(lines)
+
+
+EXERCISM_OUTPUT_TRUNCATED = "\nOutput was truncated. Please limit to 500 chars"  # the spec's own words
+
+
 # --- Gradescope (grader/gradescope.py): what a student reads on Gradescope, and what the instructor reads --
+
+def gradescope_extra_credit(points: float, core_points: float) -> str:
+    return (f"Extra credit: this optional step's points ({points:g}) come on top of the assignment's "
+            f"{core_points:g} points.")
+
 
 
 def gradescope_missing(file: str) -> str:
@@ -436,11 +478,17 @@ GRADESCOPE_PYTHON_TOO_OLD = ("The grader needs Python 3.10 or newer. In Gradesco
                              "an Ubuntu 22.04 (or newer) base image, and upload the zip again.")
 
 
-def gradescope_built(out: str, files: int, visibility: str) -> str:
+def gradescope_built(out: str, files: int, visibility: str, core_points: float = 0, bonus_points: float = 0) -> str:
+    extra = (f" Set the assignment's Autograder Points to {core_points:g}: the bonus step's points ({bonus_points:g}) "
+             "come on top, as extra credit." if bonus_points else "")
     return (f"Wrote {out} ({files} files; test results visibility: {visibility}).\n"
             "Upload it on Gradescope: in the programming assignment's Configure Autograder page, choose Zip file "
             "upload and an Ubuntu 22.04 (or newer) base image, then Update Autograder. Try it with Test "
-            "Autograder on the files in solutions/ (all steps pass) and in steps/ (none started).")
+            f"Autograder on the files in solutions/ (all steps pass) and in steps/ (none started).{extra}")
+
+
+GRADESCOPE_NO_CONSTRAINTS = ("{path} is missing: Gradescope's setup.sh installs the versions pinned there. "
+                             "Write it with: nox -s constraints")
 
 
 GRADESCOPE_STALE_RECORD = ("Note: grader/integrity.txt does not match grader/ as it is now, so learners' own "

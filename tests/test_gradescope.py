@@ -80,7 +80,7 @@ def put(folder: Path, *, without: tuple[str, ...] = (), change: dict | None = No
     return folder
 
 
-def run_autograder(root: Path) -> dict:
+def run_autograder(root: Path, manifest=MANIFEST) -> dict:
     environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
     environment.pop("PYTHONPATH", None)
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, capture_output=True,
@@ -88,13 +88,14 @@ def run_autograder(root: Path) -> dict:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     document = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-    follows_the_spec(document)
+    follows_the_spec(document, manifest=manifest)
     return document
 
 
-def follows_the_spec(document: dict, visibility: str = VISIBILITY) -> None:
+def follows_the_spec(document: dict, visibility: str = VISIBILITY, manifest=MANIFEST) -> None:
     """Gradescope's results.json: known keys with the right types, one test per step."""
     assert set(document) <= TOP_KEYS
+    assert document["output_format"] == document["test_output_format"] == document["test_name_format"] == "text"
     assert isinstance(document["score"], (int, float)) and not isinstance(document["score"], bool)
     assert isinstance(document["output"], str) and document["output"]
     assert document["visibility"] == visibility
@@ -102,21 +103,25 @@ def follows_the_spec(document: dict, visibility: str = VISIBILITY) -> None:
     assert isinstance(document["execution_time"], int) and document["execution_time"] >= 0
     assert isinstance(document["extra_data"], dict)
     tests = document["tests"]
-    assert isinstance(tests, list) and len(tests) == len(MANIFEST.steps)
-    for test, step in zip(tests, MANIFEST.steps):
+    assert isinstance(tests, list) and len(tests) == len(manifest.steps)
+    for test, step in zip(tests, manifest.steps):
         assert set(test) <= TEST_KEYS
         assert test["name"] == f"Step {step.number}: {step.title}"
         assert test["number"] == str(step.number)
         assert test["status"] in ("passed", "failed")
         for key in ("score", "max_score"):
             assert isinstance(test[key], (int, float)) and not isinstance(test[key], bool)
-        assert test["max_score"] == (0 if step.bonus else step.points), "a bonus step's points are extra credit"
+        assert test["max_score"] == step.points, "a bonus step shows its points out of its own"
         assert 0 <= test["score"] <= step.points
         if test["status"] == "passed":
             assert test["score"] == step.points
         assert isinstance(test["output"], str) and test["output"]
-        assert test["visibility"] == visibility
+        assert test["output_format"] == "text"
+        assert test["visibility"] == (step.visibility or visibility)
+        assert ("extra credit" in test.get("tags", [])) == step.bonus
     assert document["score"] == round(sum(test["score"] for test in tests), 2)
+    assert document["extra_data"]["max_score"] == sum(step.points for step in manifest.core), (
+        "the assignment's points are the core steps': the bonus is extra credit beyond them")
 
 
 def statuses(document: dict) -> list[str]:
@@ -204,6 +209,11 @@ def test_a_correct_submission_gets_every_point(root):
         len(bonus), len(bonus), sum(s.points for s in bonus))
     assert all(test["output"].startswith(messages.GRADESCOPE_PASSED) for test in document["tests"])
     assert document["extra_data"]["grader_modified"] is False
+    core_points, bonus_points = sum(s.points for s in core), sum(s.points for s in bonus)
+    assert document["score"] == core_points + bonus_points > document["extra_data"]["max_score"] == core_points
+    for test, step in zip(document["tests"], MANIFEST.steps):
+        assert (test["score"], test["max_score"]) == (step.points, step.points), "never 1.0 out of 0.0"
+        assert (messages.gradescope_extra_credit(step.points, core_points) in test["output"]) == step.bonus
 
 
 def test_a_wrong_step_fails_with_the_graders_message_hint_and_partial_credit(root):
@@ -257,6 +267,117 @@ def test_a_changed_grader_in_the_submission_is_noted_and_never_used(root):
     (grader / "steps" / MANIFEST.step(2).identifier / "checks.py").write_text("raise SystemExit('mine')\n")
     document = run_autograder(root)
     assert statuses(document) == all_pass_but(ENABLE_STREAMS.number)
-    assert [test["max_score"] for test in document["tests"]] == [0 if s.bonus else s.points for s in MANIFEST.steps]
+    assert [test["max_score"] for test in document["tests"]] == [s.points for s in MANIFEST.steps]
     assert document["extra_data"]["grader_modified"] is True
     assert messages.GRADESCOPE_GRADER_MODIFIED.format(where="grader/") in document["output"]
+
+
+# --- the manifest's visibility, what students read, the pinned versions ----------------------------------
+
+def edit_manifest(root: Path, changes: dict[str, str]):
+    """The unpacked zip's manifest with each ``old: new`` change made once; returns it as loaded."""
+    from grader.manifest import load_manifest
+
+    path = root / "source" / "grader" / "manifest.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, f"the manifest no longer holds {old!r}"
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return load_manifest(path)
+
+
+def test_a_step_may_set_its_own_visibility(root):
+    audit = MANIFEST.steps[-1]
+    manifest = edit_manifest(root, {f'slug = "{ENABLE_STREAMS.slug}"\n': f'slug = "{ENABLE_STREAMS.slug}"\nvisibility = "visible"\n',
+                                    f'slug = "{audit.slug}"\n': f'slug = "{audit.slug}"\nvisibility = "hidden"\n'})
+    put(root / "submission")
+    document = run_autograder(root, manifest)
+    assert [test["visibility"] for test in document["tests"]] == [
+        "visible" if step is ENABLE_STREAMS else "hidden" if step is audit else VISIBILITY for step in MANIFEST.steps]
+    assert document["visibility"] == VISIBILITY
+
+
+def test_a_wrong_visibility_in_the_manifest_is_one_line(tmp_path):
+    kit = tmp_path / "kit"
+    shutil.copytree(KIT / "grader", kit / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(KIT / "pyproject.toml", kit)
+    manifest = kit / "grader" / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        f'slug = "{CREATE_TABLE.slug}"\n', f'slug = "{CREATE_TABLE.slug}"\nvisibility = "secret"\n', 1), encoding="utf-8")
+    done = run_cli("build", "--out", str(tmp_path / "g.zip"), cwd=kit, module="grader.gradescope")
+    line = one_line_error(done)
+    assert "step entry 1: 'visibility' must be one of visible, hidden, after_due_date, after_published" in line
+    assert "'secret'" in line and not (tmp_path / "g.zip").exists()
+
+
+def test_students_never_read_advice_for_the_local_kit(root):
+    """No `nox -s ...` and no --time-limit: a Gradescope student can run neither."""
+    edit_manifest(root, {"time_limit = 10\n": "time_limit = 1\n"})  # the loop below stops sooner
+    submission = root / "submission"
+    put(submission, without=(CREATE_TABLE.file, PROCESS_EVENT.file))
+    (submission / CREATE_TABLE.file).write_text(CREATE_TABLE.starter_text())  # not started
+    (submission / "step3.py").write_text((KIT / "solutions" / PROCESS_EVENT.file).read_text())  # renamed
+    with (submission / ENABLE_STREAMS.file).open("a") as file:
+        file.write("\nwhile True:\n    pass\n")
+    with (submission / SIMULATE_EVENT.file).open("a") as file:
+        file.write("\nimport sys\nsys.exit(0)\n")
+    with (submission / MANIFEST.steps[-1].file).open("a") as file:
+        file.write("\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
+                   "except OSError:\n    pass\n")
+    document = run_autograder(root)
+    assert document["extra_data"]["statuses"] == {"1": "not_started", "2": "timeout", "3": "missing", "4": "error",
+                                                  "5": "error"}
+    assert messages.MORE_TIME_ELSEWHERE in document["tests"][ENABLE_STREAMS.number - 1]["output"]
+    for submitted in ("everything wrong", "nothing at all"):
+        text = (root / "results" / "results.json").read_text(encoding="utf-8")
+        for local in ("nox ", "--time-limit"):
+            assert local not in text, f"{submitted}: {local!r} reached the student"
+        shutil.rmtree(submission)
+        submission.mkdir()
+        (submission / "notes.txt").write_text("I forgot the files")
+        run_autograder(root)
+
+
+def _pinned(constraints: str) -> dict[str, tuple[str, list[str]]]:
+    """name -> (version, hashes) of a requirements file that pins with hashes (as `uv pip compile` writes it)."""
+    pinned = {}
+    for line in constraints.replace("\\\n", " ").splitlines():
+        words = line.split("#")[0].split()
+        if not words:
+            continue
+        name, equals, version = words[0].partition("==")
+        assert equals and version, f"not pinned with ==: {line.strip()}"
+        hashes = [word for word in words[1:] if word.startswith("--hash=sha256:")]
+        assert hashes and len(hashes) == len(words) - 1, f"without its hashes: {line.strip()}"
+        pinned[name.lower().replace("_", "-")] = (version, hashes)
+    return pinned
+
+
+def test_setup_installs_the_versions_pinned_with_hashes(autograder_zip, tmp_path):
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(tmp_path)
+    setup = (tmp_path / "setup.sh").read_text(encoding="utf-8")
+    assert 'pip install --require-hashes -r "$SOURCE/grader/constraints.txt"' in setup
+    assert setup.index("--require-hashes") < setup.index("--no-index"), "the pins first, then nothing else"
+    constraints = (tmp_path / "grader" / "constraints.txt").read_text(encoding="utf-8")
+    assert constraints == (KIT / "grader" / "constraints.txt").read_text(encoding="utf-8")
+    pinned = _pinned(constraints)
+    gradescope_python = {"python_version": "3.10", "python_full_version": "3.10.12", "sys_platform": "linux",
+                         "platform_system": "Linux", "platform_machine": "x86_64", "implementation_name": "cpython"}
+    wanted = tomllib.loads((KIT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for requirement in map(Requirement, wanted):
+        if requirement.marker is not None and not requirement.marker.evaluate(gradescope_python):
+            continue
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pinned, f"{name} is not pinned: run nox -s constraints"
+        assert requirement.specifier.contains(pinned[name][0]), (
+            f"{name}=={pinned[name][0]} does not meet pyproject.toml's {requirement}: run nox -s constraints")
+
+
+def test_the_learners_own_installs_ignore_the_pins():
+    noxfile = (KIT / "noxfile.py").read_text(encoding="utf-8")
+    grade_session = noxfile[noxfile.index("def grade("):noxfile.index("def watch(")]
+    assert "constraints" not in grade_session and "install_once(session, *DEPENDENCIES)" in grade_session

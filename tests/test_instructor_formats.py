@@ -95,15 +95,45 @@ def test_exercism_results_follow_version_3(solutions_copy):
     path = solutions_copy / PROCESS_EVENT.file
     path.write_text(path.read_text().replace("    return (product_id, stock)",
                                              "    print('x' * 2000)\n    return (product_id, str(stock))"))
-    document = json.loads(run_cli("--target", str(solutions_copy), "--format", "exercism").stdout)
+    done = run_cli("--target", str(solutions_copy), "--format", "exercism")
+    assert done.returncode == 1, "without --exit-zero, a failing step still exits 1, as before"
+    document = json.loads(done.stdout)
     assert document["version"] == 3 and document["status"] == "fail"
     assert [test["task_id"] for test in document["tests"]] == MANIFEST.numbers
     assert [test["status"] for test in document["tests"]] == [
         "fail" if number == PROCESS_EVENT.number else "pass" for number in MANIFEST.numbers]
-    assert "message" not in document["tests"][0]
+    assert "message" not in document["tests"][0] and "output" not in document["tests"][0]
+    for test, step in zip(document["tests"], MANIFEST.steps):
+        assert test["test_code"].startswith(f"# The grader runs {step.file} ")
+        assert "stream_view_type_is_new_and_old_images" not in test["test_code"], "checks are named in words"
+    assert "#   - stream view type is new and old images" in document["tests"][ENABLE_STREAMS.number - 1]["test_code"]
     failed = document["tests"][PROCESS_EVENT.number - 1]
-    assert 0 < len(failed["message"]) <= 500
+    assert failed["message"].startswith(f"In {PROCESS_EVENT.file}, process_event:"), "relative to the solution"
+    assert "The stock must be an int, but it is a str." in failed["message"]
+    assert failed["message"].endswith(f"Hint: {PROCESS_EVENT.hint}")
+    assert len(failed["message"]) > 500, "the spec caps output, not message: this one is long and whole"
+    assert "xxxx" not in failed["message"] and "Your code printed" not in failed["message"]
+    assert len(failed["output"]) == 500 and failed["output"].startswith("x" * 400)
+    assert failed["output"].endswith("Output was truncated. Please limit to 500 chars")
+    assert str(solutions_copy) not in done.stdout
     assert document["max_score"] == 4 and 2 <= document["score"] < 5
+
+
+def test_exercism_exit_zero_whenever_it_ran(solutions_copy):
+    break_enable_streams(solutions_copy)
+    done = run_cli("--target", str(solutions_copy), "--format", "exercism", "--exit-zero")
+    assert done.returncode == 0 and json.loads(done.stdout)["status"] == "fail"
+    bad = run_cli("--target", str(solutions_copy / "nowhere"), "--format", "exercism", "--exit-zero")
+    assert bad.returncode == 2 and not bad.stdout, "a runner error is still an error"
+
+
+def test_a_bonus_file_that_stops_with_an_error_leaves_the_other_steps_alone(solutions_copy):
+    """The bonus step's process is sent its calls early, while other steps' checks run: its crash is its own."""
+    path = solutions_copy / MANIFEST.steps[-1].file
+    path.write_text(path.read_text() + "\nraise ValueError('stopped here')\n")
+    document = json.loads(run_cli("--target", str(solutions_copy), "--format", "json").stdout)
+    assert [entry["status"] for entry in document["steps"]] == ["error" if step.bonus else "passed"
+                                                                for step in MANIFEST.steps]
 
 
 def test_exercism_status_is_error_when_nothing_could_run(solutions_copy):

@@ -257,5 +257,8 @@ def prefetch(run: StepRun) -> None:
             requests.append(("handle_batch", plan.deliveries, True))
     except (CheckFailed, RunProblem):
         pass
-    if requests:
-        run.prefetch(requests)
+    try:
+        if requests:
+            run.prefetch(requests)
+    except (CheckFailed, RunProblem):  # the file stopped with an error: its own checks say so, not the one running
+        pass
