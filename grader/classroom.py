@@ -8,6 +8,11 @@ grades.csv (one row per learner) and feedback/<learner>.txt (the report the lear
 Whatever a submission does, the run finishes: learner code is time-limited by the grader itself, and on top
 of that a submission whose grading runs past a wall-clock limit, or whose worker process dies, costs only that
 submission (status "error" in its row and its feedback); the pool replaces the worker and carries on.
+
+Rows are recorded as each submission finishes: its feedback file, a line of grades.jsonl (classlog.py) and a row
+of grades.csv, each written whole. Ctrl-C or SIGTERM stops the workers and their learner processes and leaves a
+grades.csv of everyone graded so far; `--resume` grades the rest, `--only NAME ...` grades some learners again.
+At the end grades.csv is written again, whole, in the learners' order.
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ import csv
 import functools
 import multiprocessing
 import os
+import shlex
 import signal
 import sys
-from concurrent.futures import CancelledError, as_completed
+import threading
+import time
+import unicodedata
+from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
 from concurrent.futures import TimeoutError as FutureTimeoutError  # not yet the built-in one on Python 3.10
 from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
 
-from . import class_report, messages, options
+from . import class_report, classlog, integrity, messages, options
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
 from .text import printable
@@ -53,8 +62,6 @@ def steps_folder(submission: Path, manifest: Manifest) -> Path:
 
 def grader_modified(submission: Path) -> bool:
     """True when the submission holds its own grader/ and it differs from the instructor's record."""
-    from . import integrity
-
     copy = submission / GRADER_SUBFOLDER
     if not copy.is_dir():
         return False
@@ -192,103 +199,316 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
-    """grades.csv. Columns are only ever added, at the end: total is core and bonus together, as it always was;
-    core_total and bonus say them apart; stepN_status gives each step's status."""
+def csv_header(manifest: Manifest) -> list[str]:
+    """grades.csv's columns. They are only ever added, at the end (csv_cells follows): total is core and bonus
+    together, as it always was; core_total and bonus say them apart; stepN_status gives each step's status."""
+    return ["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total", "grader_modified", "status",
+            "message", "confinement", "seed", "core_total", "bonus", *(f"step{n}_status" for n in manifest.numbers)]
+
+
+def csv_cells(row: dict, manifest: Manifest) -> list:
+    """One learner's row of grades.csv, in csv_header's order."""
     max_total = sum(step.points for step in manifest.core)  # a bonus step's points are extra credit
     bonus_steps = {step.number for step in manifest.steps if step.bonus}
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
-                         "grader_modified", "status", "message", "confinement", "seed", "core_total", "bonus",
-                         *(f"step{n}_status" for n in manifest.numbers)])
-        for row in rows:
-            scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
-            graded = row["status"] == GRADED
-            total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
-            core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
-            bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
-            statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
-            writer.writerow([_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"],
-                             row["status"], _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""),
-                             core, bonus, *statuses])
+    scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
+    graded = row["status"] == GRADED
+    total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
+    core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
+    bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
+    statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
+    return [_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"], row["status"],
+            _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""), core, bonus, *statuses]
 
 
-def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
-    """An earlier run into the same folder may have graded learners who are not in this class any more:
-    their old feedback must not sit beside this run's grades.csv as if it were current."""
+def csv_line(cells: list) -> str:
+    buffer = StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
+    """grades.csv with these rows, whole: it replaces the file at once, never leaving half of one."""
+    classlog.replace(path, lambda file: file.writelines(csv_line(cells) for cells in
+                                                        [csv_header(manifest), *(csv_cells(row, manifest) for row in rows)]))
+
+
+def feedback_path(feedback_dir: Path, learner: str) -> Path:
+    return feedback_dir / f"{learner}.txt"
+
+
+def _remove_feedback_except(feedback_dir: Path, keep: set[Path]) -> None:
+    """At the start of a run, feedback/ loses the feedback of everyone about to be graded and of learners no
+    longer in the class: it never holds a report that grades.csv has no row for, whenever the run stops."""
     for path in feedback_dir.glob("*.txt"):
-        if path.stem not in learners:
+        if path not in keep and (path.is_symlink() or not path.is_dir()):
             path.unlink()
 
 
+def _reason(error: Exception) -> str:
+    return (error.strerror if isinstance(error, OSError) and error.strerror else str(error)) or type(error).__name__
+
+
+class ClassInterrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C, SIGTERM); every worker and learner process is gone, and grades.csv holds
+    the ``graded`` learners of the class's ``learners``."""
+
+    def __init__(self, graded: int, learners: int):
+        super().__init__(graded, learners)
+        self.graded, self.learners = graded, learners
+
+
+class StopRequests:
+    """Ctrl-C and SIGTERM while a class is graded are noted, not raised where they land: the run stops at its
+    next turn, after the row in hand is recorded whole, so no file ever holds half a row."""
+
+    def __init__(self):
+        self.signal: int | None = None
+        self._previous: dict = {}
+
+    def __enter__(self) -> StopRequests:
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._note)
+        return self
+
+    def _note(self, signum, frame) -> None:
+        self.signal = self.signal or signum
+
+    def __exit__(self, *exc_info) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+# How soon a stop request, or a progress line that is due, is seen while every worker is busy.
+POLL_SECONDS = 0.25
+
+
+class PlainProgress:
+    """Progress where stderr is not a terminal (cron, CI): a plain line every 5 % of the submissions or every
+    10 s, whichever comes first. A terminal gets rich's bar instead."""
+
+    SHARES, SECONDS = 20, 10.0
+
+    def __init__(self, total: int, clock=time.monotonic):
+        self.total, self.clock = total, clock
+        self.started = self.last = clock()
+        self.every = max(1, -(-total // self.SHARES))
+        self.shown = 0
+
+    def update(self, done: int, errors: int) -> None:
+        now = self.clock()
+        if done - self.shown >= self.every or (done == self.total and done != self.shown) or \
+                now - self.last >= self.SECONDS:
+            print(messages.class_progress_line(done, self.total, errors, now - self.started), file=sys.stderr,
+                  flush=True)
+            self.shown, self.last = done, now
+
+
+def _run_difference(theirs, ours: dict) -> str | None:
+    """How the run that wrote a log entry differs from this one, in words; None when it does not."""
+    if not isinstance(theirs, dict) or theirs.get("grader") != ours["grader"]:
+        return "another version of the grader (grader/ differs from this run's)"
+
+    def seed(value) -> str:
+        return "the default seed" if value is None else f"--seed {value}"
+
+    def limit(value) -> str:
+        return "the manifest's time limits" if value is None else f"--time-limit {value:g}" if \
+            isinstance(value, (int, float)) else f"--time-limit {value}"
+
+    if theirs.get("seed") != ours["seed"]:
+        return f"{seed(theirs.get('seed'))} (this run: {seed(ours['seed'])})"
+    if theirs.get("time_limit") != ours["time_limit"]:
+        return f"{limit(theirs.get('time_limit'))} (this run: {limit(ours['time_limit'])})"
+    return None
+
+
+def _earlier_run(log_path: Path, run: dict, *, required: bool) -> dict[str, dict]:
+    """The log entries of an earlier run by learner, when they come from a run like this one; a one-line
+    refusal otherwise."""
+    found = classlog.read(log_path)
+    if found is None:
+        if required:
+            raise options.UsageError(messages.class_only_needs_log(log_path))
+        print(messages.class_nothing_to_resume(log_path), file=sys.stderr)
+        return {}
+    logged, unreadable = found
+    for entry in logged.values():
+        difference = _run_difference(entry.get("run"), run)
+        if difference:
+            raise options.UsageError(messages.class_log_of_another_run(log_path, difference))
+    if unreadable:
+        print(messages.class_log_lines_skipped(log_path, unreadable), file=sys.stderr)
+    return logged
+
+
+def _named_learners(names: list[str], learners: list[str]) -> set[str]:
+    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or as folders."""
+    known, chosen = set(learners), set()
+    for name in names:
+        spellings = {name, unicodedata.normalize("NFC", name)}
+        spellings |= {spelling[1:] for spelling in spellings if spelling.startswith("'")}
+        matches = spellings & known
+        if not matches:
+            raise options.UsageError(messages.class_unknown_learner(name, learners))
+        chosen |= matches
+    return chosen
+
+
+def _plan(learners: dict[str, Path], earlier: dict[str, dict], digests: dict[str, str], *, resume: bool,
+          chosen: set[str] | None) -> tuple[dict[str, dict], list[str]]:
+    """Which learners' log entries stand (by learner) and which learners are graded now, in the class's order."""
+    kept = {name: earlier[name] for name in learners if name in earlier and name not in (chosen or ())
+            and (not resume or earlier[name].get("files_digest") == digests[name])}
+    to_grade = [name for name in learners if name not in kept and (resume or chosen is None or name in chosen)]
+    return kept, to_grade
+
+
+class Recorder:
+    """Records each learner as soon as they are graded, each piece whole: their feedback file, their line of
+    grades.jsonl, their row of grades.csv. Opening it starts the run's files over from the entries that stand,
+    so feedback/, grades.jsonl and grades.csv agree from the start, whenever the run stops."""
+
+    def __init__(self, out: Path, manifest: Manifest, run: dict, digests: dict[str, str], kept: dict[str, dict]):
+        self.out, self.manifest, self.run, self.digests = out, manifest, run, digests
+        self.feedback_dir, self.log_path, self.csv_path = out / FEEDBACK_SUBFOLDER, out / classlog.LOG_NAME, out / CSV_NAME
+        self.rows = {name: classlog.row_of(entry) for name, entry in kept.items()}
+        self.appending_failed = False
+        try:
+            self.feedback_dir.mkdir(parents=True, exist_ok=True)
+            if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
+                for folder in (out, self.feedback_dir):
+                    folder.chmod(folder.stat().st_mode & ~0o007)
+            _remove_feedback_except(self.feedback_dir, {feedback_path(self.feedback_dir, name) for name in kept})
+            classlog.replace(self.log_path, lambda file: file.writelines(map(classlog.line, kept.values())), "ascii")
+            write_csv(self.csv_path, list(self.rows.values()), manifest)
+            self.log = classlog.Appender(self.log_path)
+            self.csv_file = self.csv_path.open("a", newline="", encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise options.UsageError(f"cannot write to {out}: {_reason(error)}") from None
+
+    def record(self, learner: str, row: dict) -> dict:
+        """Record a learner's row; returns it as recorded. What fails here costs this learner only."""
+        try:
+            feedback_path(self.feedback_dir, learner).write_text(row["feedback"], encoding="utf-8", errors="replace")
+        except (OSError, ValueError) as error:
+            row = {**row, "status": ERROR, "message": messages.class_feedback_not_written(_reason(error)),
+                   "scores": {}, "statuses": {}}
+        self.rows[learner] = row
+        try:
+            self.log.add(classlog.entry(row, self.run, self.digests[learner]))
+            self.csv_file.write(csv_line(csv_cells(row, self.manifest)))
+            self.csv_file.flush()
+        except (OSError, ValueError) as error:  # e.g. a full disk: the rows in memory still make grades.csv
+            if not self.appending_failed:
+                print(messages.class_not_appended(self.out, _reason(error)), file=sys.stderr)
+            self.appending_failed = True
+        return row
+
+    def finish(self, order) -> list[dict]:
+        """grades.csv written again, whole, with the rows recorded so far in ``order``; those rows."""
+        self.log.close()
+        self.csv_file.close()
+        ordered = [self.rows[name] for name in order if name in self.rows]
+        try:
+            write_csv(self.csv_path, ordered, self.manifest)
+        except OSError as error:
+            raise options.UsageError(f"cannot write {self.csv_path}: {_reason(error)}") from None
+        return ordered
+
+
 def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: int, time_limit: float | None,
-                timeout: float | None = None, grade_function=grade_submission,
-                show_progress: bool = True, seed: int | None = None) -> list[dict]:
-    """Grade every learner folder in ``submissions``; write ``out``/grades.csv and ``out``/feedback/*.txt.
+                timeout: float | None = None, grade_function=grade_submission, show_progress: bool = True,
+                seed: int | None = None, resume: bool = False, only: list[str] | None = None) -> list[dict]:
+    """Grade every learner folder in ``submissions``; write ``out``/grades.csv, grades.jsonl and feedback/*.txt.
     ``timeout``: the wall-clock limit for one submission (default: submission_timeout of the time limit).
-    ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it)."""
+    ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it).
+    ``resume``: keep the learners grades.jsonl already holds, unless their files changed since; grade the others.
+    ``only``: grade these learners again and keep every other learner the log holds.
+    Returns the rows in grades.csv's order (a row kept from the log has no "feedback": that is in its file).
+    Stopped by Ctrl-C or SIGTERM, it raises ClassInterrupted once the workers and learner processes are gone and
+    grades.csv holds the learners graded so far."""
     from pebble import ProcessPool
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 
-    folders = learner_folders(submissions, out)
-    if not folders:
-        raise options.UsageError(messages.class_no_learners(submissions))
-    if timeout is None:
-        timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
-    feedback_dir = out / FEEDBACK_SUBFOLDER
-    try:
-        feedback_dir.mkdir(parents=True, exist_ok=True)
-        if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
-            for folder in (out, feedback_dir):
-                folder.chmod(folder.stat().st_mode & ~0o007)
-        _remove_feedback_of_others(feedback_dir, {folder.name for folder in folders})
-    except OSError as error:
-        raise options.UsageError(f"cannot write to {out}: {error.strerror or error}") from None
+    with StopRequests() as stop:
+        folders = learner_folders(submissions, out)
+        if not folders:
+            raise options.UsageError(messages.class_no_learners(submissions))
+        if timeout is None:
+            timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
+        learners = {folder.name: folder for folder in folders}  # in grades.csv's order
+        chosen = _named_learners(only, list(learners)) if only is not None else None
+        run = classlog.run_identity(integrity.digest(), seed, time_limit)
+        log_path = out / classlog.LOG_NAME
+        earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}
+        digests = {name: classlog.files_digest(folder) for name, folder in learners.items()}
+        kept, to_grade = _plan(learners, earlier, digests, resume=resume, chosen=chosen)
+        if resume:
+            print(messages.class_resuming(len(kept), len(learners), log_path), file=sys.stderr)
+        recorder = Recorder(out, manifest, run, digests, kept)
 
-    rows: dict[str, dict] = {}
-    console = Console(stderr=True)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TimeRemainingColumn(), console=console, disable=not show_progress)
-    # spawn, not fork: the progress bar's thread runs in this process while the pool starts new workers.
-    pool = ProcessPool(max_workers=workers, initializer=start_worker, initargs=(seed,),
-                       context=multiprocessing.get_context("spawn"))
-    try:
-        with progress:
-            bar = progress.add_task(messages.CLASS_PROGRESS, total=len(folders))
+        console = Console(stderr=True)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=console, disable=not (show_progress and console.is_terminal))
+        plain = PlainProgress(len(to_grade)) if show_progress and not console.is_terminal else None
+        graded_now: list[dict] = []
 
-            def record(learner: str, row: dict) -> None:
-                rows[learner] = row
-                (feedback_dir / f"{learner}.txt").write_text(row["feedback"], encoding="utf-8", errors="replace")
-                if row.get("stderr"):
-                    progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
-                                           highlight=False)
-                progress.advance(bar)
+        def record(learner: str, row: dict) -> None:
+            row = recorder.record(learner, row)
+            graded_now.append(row)
+            if row.get("stderr"):
+                progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
+                                       highlight=False)
+            progress.advance(bar)
+            show_plain()
 
-            # A learner folder that is a link is never followed (it could be a classmate's, or the kit's
-            # solutions/): its row says so.
-            for folder in folders:
-                if folder.is_symlink():
-                    record(folder.name, failed_row(folder.name, messages.class_linked_folder(folder.name)))
-            futures = {pool.schedule(grade_function, args=(folder.name, folder.resolve(), time_limit),
-                                     timeout=timeout): folder.name for folder in folders if not folder.is_symlink()}
-            for future in as_completed(futures):
-                record(futures[future], _outcome(future, futures[future], timeout))
-    finally:
-        pool.stop()
-        pool.join()
-    ordered = [rows[folder.name] for folder in folders]
-    write_csv(out / CSV_NAME, ordered, manifest)
-    class_report.write(out / "report.html", ordered, manifest)
+        def show_plain() -> None:
+            if plain:
+                plain.update(len(graded_now), sum(row["status"] != GRADED for row in graded_now))
+
+        pool = None
+        try:
+            with progress:
+                bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))
+                # A learner folder that is a link is never followed (it could be a classmate's, or the kit's
+                # solutions/): its row says so.
+                for name in to_grade:
+                    if learners[name].is_symlink():
+                        record(name, failed_row(name, messages.class_linked_folder(name)))
+                waiting = [name for name in to_grade if not learners[name].is_symlink()]
+                if waiting and stop.signal is None:
+                    # spawn, not fork: the progress bar's thread runs in this process while the pool starts workers.
+                    pool = ProcessPool(max_workers=min(workers, len(waiting)), initializer=start_worker,
+                                       initargs=(seed,), context=multiprocessing.get_context("spawn"))
+                    futures = {pool.schedule(grade_function, args=(name, learners[name].resolve(), time_limit),
+                                             timeout=timeout): name for name in waiting}
+                    pending = set(futures)
+                    while pending and stop.signal is None:  # a stop is seen here, between two learners' records
+                        done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            record(futures[future], _outcome(future, futures[future], timeout))
+                        show_plain()  # every 10 s even when nothing finishes
+        finally:
+            if pool is not None:  # ends every worker; a busy one first ends its learner processes (_stop_grading)
+                pool.stop()
+                pool.join()
+            ordered = recorder.finish(learners)
+        class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
+        if len(graded_now) < len(to_grade):  # stopped
+            raise ClassInterrupted(len(ordered), len(learners))
     return ordered
 
 
+PROG = "python -m grader.classroom"
+
+
 def _parser() -> options.Parser:
-    parser = options.Parser(prog="python -m grader.classroom",
+    parser = options.Parser(prog=PROG,
                             description="Grade every learner's submission in a folder, in parallel.")
-    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
+    parser.add_argument("submissions", type=Path, nargs="?", metavar="SUBMISSIONS_DIR",
                         help="a folder with one folder per learner (named after the learner)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="where grades.csv and feedback/ go (default: grades/ next to SUBMISSIONS_DIR)")
@@ -300,7 +520,25 @@ def _parser() -> options.Parser:
                         help="make the grader's test data from seed N (default: a fixed seed; grades.csv says which)")
     parser.add_argument("--unconfined", action="store_true",
                         help="grade even where learner code cannot be sandboxed (every output then says so)")
+    parser.add_argument("--resume", action="store_true",
+                        help=f"grade only the learners that {classlog.LOG_NAME} in --out does not hold yet, or whose "
+                             "files changed since (after a run was stopped)")
+    parser.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                        help=f"grade only these learners again (names as in grades.csv), keeping every other learner "
+                             f"in {classlog.LOG_NAME}; put it after SUBMISSIONS_DIR")
     return parser
+
+
+def resume_command(args, submissions: Path, out: Path) -> str:
+    """The command that goes on with a stopped run: the same settings, with --resume."""
+    words = ["nox", "-s", options.NOX_SESSIONS[PROG], "--", str(submissions), "--out", str(out)]
+    if args.time_limit is not None:
+        words += ["--time-limit", f"{args.time_limit:g}"]
+    if args.seed is not None:
+        words += ["--seed", str(args.seed)]
+    if args.unconfined:
+        words.append("--unconfined")
+    return shlex.join([*words, "--resume"])
 
 
 def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
@@ -318,6 +556,9 @@ def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     manifest = options.manifest()
+    if args.submissions is None:
+        raise options.UsageError("say which folder holds the submissions: nox -s grade-class -- SUBMISSIONS_DIR"
+                                 + (" --only NAME ..." if args.only else ""))
     if not args.submissions.is_dir():
         raise options.UsageError(f"{args.submissions} is not a folder of submissions")
     if args.workers < 1:
@@ -328,7 +569,13 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or submissions.parent / "grades").resolve()
     if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
         print(messages.UNCONFINED_NOTE, file=sys.stderr)
-    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed)
+    try:
+        rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit,
+                           seed=args.seed, resume=args.resume, only=args.only)
+    except ClassInterrupted as stopped:
+        print(messages.class_interrupted(stopped.graded, stopped.learners, out / CSV_NAME,
+                                         resume_command(args, submissions, out)))
+        return options.EXIT_INTERRUPTED
     print(messages.sandbox_in_use(confinement.current().words), file=sys.stderr)
     ungraded = sum(row["status"] != GRADED for row in rows)
     print(messages.class_done(len(rows), ungraded, sum(row["grader_modified"] for row in rows), out))
