@@ -128,11 +128,12 @@ class Lines:
         return list(self.lines)
 
 
-def start(*arguments: str) -> tuple[subprocess.Popen, Lines, Lines]:
+def start(*arguments: str, command=(sys.executable, "-m", "grader.classroom")) -> tuple[subprocess.Popen, Lines, Lines]:
     """`python -m grader.classroom ARGUMENTS`, piped, in a session of its own (so that Ctrl-C can be sent to its
     process group, as a terminal does)."""
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen([sys.executable, "-m", "grader.classroom", *arguments], cwd=KIT,
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8",
+                   "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
+    process = subprocess.Popen([*command, *arguments], cwd=KIT,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                encoding="utf-8", env=environment, start_new_session=True)
     return process, Lines(process.stdout), Lines(process.stderr)
@@ -263,6 +264,30 @@ def test_sigterm_to_the_grading_process_alone_stops_it_as_cleanly(tmp_path):
     stderr.thread.join(timeout=HANG_GUARD)
     assert process.returncode == options.EXIT_INTERRUPTED, stderr.lines
     assert stdout.lines[0].startswith("Stopped: 1 of 2 learners graded")
+    assert [row[0] for row in grades_csv(out)] == ["learner", "a1"]
+    assert processes.survivors(token) == []
+    assert still_running(seen["processes"]) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="the run's processes are found through /proc")
+def test_ctrl_c_under_nox_lets_the_grader_stop_as_cleanly(tmp_path):
+    """nox passes Ctrl-C on and, by default, kills what it ran 0.5 s later: too soon to stop the workers and write
+    grades.csv whole. The grade-class session waits."""
+    token = processes.new_token("nox")
+    submissions = make_class(tmp_path / "submissions", token, ["a1", "s1"])
+    out = tmp_path / "grades"
+    nox = (sys.executable, "-m", "nox", "--no-venv", "-f", str(KIT / "noxfile.py"), "-s", "grade-class", "--")
+    process, stdout, stderr = start(str(submissions), "--out", str(out), "--workers", "1", "--time-limit",
+                                    TIME_LIMIT, command=nox)
+    try:
+        seen = stop_when(process, out, token, 1, lambda process: os.killpg(process.pid, signal.SIGINT))
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    stdout.thread.join(timeout=HANG_GUARD)
+    stderr.thread.join(timeout=HANG_GUARD)
+    assert any(line.startswith("Stopped: 1 of 2 learners graded") for line in stdout.lines), stdout.lines + \
+        stderr.lines
     assert [row[0] for row in grades_csv(out)] == ["learner", "a1"]
     assert processes.survivors(token) == []
     assert still_running(seen["processes"]) == []
