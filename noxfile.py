@@ -177,4 +177,6 @@ def constraints(session: nox.Session) -> None:
 def grade_class(session: nox.Session) -> None:
     """Instructors: grade every learner's folder: nox -s grade-class -- SUBMISSIONS_DIR [--out DIR]"""
     install_once(session, *DEPENDENCIES, *nox.project.dependency_groups(PYPROJECT, "report"))  # report.html's charts
-    session.run("python", "-m", "grader.classroom", *session.posargs, success_codes=[0, 1])
+    # On Ctrl-C, nox would kill the grader after 0.5 s: it needs longer to stop its workers, write a whole
+    # grades.csv and say how to resume, so nox waits for it to end (exit 130).
+    session.run("python", "-m", "grader.classroom", *session.posargs, success_codes=[0, 1], interrupt_timeout=None)

@@ -10,6 +10,11 @@ submission, and why) and feedback/<learner>.txt (the report the learner would se
 Whatever a submission does, the run finishes: learner code is time-limited by the grader itself, and on top
 of that a submission whose grading runs past a wall-clock limit, or whose worker process dies, costs only that
 submission (status "error" in its row and its feedback); the pool replaces the worker and carries on.
+
+Rows are recorded as each submission finishes: its feedback file, a line of grades.jsonl (classlog.py) and a row
+of grades.csv, each written whole. Ctrl-C or SIGTERM stops the workers and their learner processes and leaves a
+grades.csv of everyone graded so far; `--resume` grades the rest, `--only NAME ...` grades some learners again.
+At the end grades.csv is written again, whole, in the learners' order.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ import csv
 import functools
 import multiprocessing
 import os
+import shlex
 import shutil
 import signal
 import sys
 import tempfile
-from concurrent.futures import CancelledError, as_completed
+import threading
+import time
+import unicodedata
+from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
 from concurrent.futures import TimeoutError as FutureTimeoutError  # not yet the built-in one on Python 3.10
 from contextlib import redirect_stderr
 from io import StringIO
 from pathlib import Path
 
-from . import class_report, handins, messages, options, submissions as finder
+from . import class_report, classlog, handins, integrity, messages, options, submissions as finder
 from .manifest import KIT_DIR, Manifest
 from .sandbox import confinement
 from .text import printable
@@ -55,8 +64,6 @@ def steps_folder(submission: Path, manifest: Manifest) -> Path:
 
 def grader_modified(submission: Path) -> bool:
     """True when the submission holds its own grader/ and it differs from the instructor's record."""
-    from . import integrity
-
     copy = submission / GRADER_SUBFOLDER
     if not copy.is_dir():
         return False
@@ -195,34 +202,46 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
-    """grades.csv. Columns are only ever added, at the end: total is core and bonus together, as it always was;
-    core_total and bonus say them apart; stepN_status gives each step's status."""
+def csv_header(manifest: Manifest) -> list[str]:
+    """grades.csv's columns. They are only ever added, at the end (csv_cells follows): total is core and bonus
+    together, as it always was; core_total and bonus say them apart; stepN_status gives each step's status."""
+    return ["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total", "grader_modified", "status",
+            "message", "confinement", "seed", "core_total", "bonus", *(f"step{n}_status" for n in manifest.numbers),
+            *FOUND_COLUMNS]
+
+
+def csv_cells(row: dict, manifest: Manifest) -> list:
+    """One learner's row of grades.csv, in csv_header's order."""
     max_total = sum(step.points for step in manifest.core)  # a bonus step's points are extra credit
     bonus_steps = {step.number for step in manifest.steps if step.bonus}
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["learner", *(f"step{n}" for n in manifest.numbers), "total", "max_total",
-                         "grader_modified", "status", "message", "confinement", "seed", "core_total", "bonus",
-                         *(f"step{n}_status" for n in manifest.numbers), *FOUND_COLUMNS])
-        for row in rows:
-            scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
-            graded = row["status"] in (GRADED, NO_FILES)  # no step file found: 0 points, a status of its own
-            total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
-            core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
-            bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
-            statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
-            writer.writerow([_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"],
-                             row["status"], _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""),
-                             core, bonus, *statuses, *(_cell(str(row.get(column, ""))) for column in FOUND_COLUMNS)])
+    scores = [_number(row["scores"][n]) if n in row["scores"] else "" for n in manifest.numbers]
+    graded = row["status"] in (GRADED, NO_FILES)  # no step file found: 0 points, a status of its own
+    total = _number(round(sum(row["scores"].values()), 2)) if graded else ""
+    core = _number(round(sum(v for n, v in row["scores"].items() if n not in bonus_steps), 2)) if graded else ""
+    bonus = _number(round(sum(v for n, v in row["scores"].items() if n in bonus_steps), 2)) if graded else ""
+    statuses = [str(row.get("statuses", {}).get(n, "")) for n in manifest.numbers]
+    return [_cell(row["learner"]), *scores, total, _number(max_total), row["grader_modified"], row["status"],
+            _cell(row["message"]), row.get("confinement", ""), row.get("seed", ""), core, bonus, *statuses,
+            *(_cell(str(row.get(column, ""))) for column in FOUND_COLUMNS)]
 
 
-def _remove_feedback_of_others(feedback_dir: Path, learners: set[str]) -> None:
-    """An earlier run into the same folder may have graded learners who are not in this class any more:
-    their old feedback must not sit beside this run's grades.csv as if it were current. ``learners``: the
-    names of this run's feedback files, without .txt."""
+def csv_line(cells: list) -> str:
+    buffer = StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, rows: list[dict], manifest: Manifest) -> None:
+    """grades.csv with these rows, whole: it replaces the file at once, never leaving half of one."""
+    classlog.replace(path, lambda file: file.writelines(csv_line(cells) for cells in
+                                                        [csv_header(manifest), *(csv_cells(row, manifest) for row in rows)]))
+
+
+def _remove_feedback_except(feedback_dir: Path, keep: set[Path]) -> None:
+    """At the start of a run, feedback/ loses the feedback of everyone about to be graded and of learners no
+    longer in the class: it never holds a report that grades.csv has no row for, whenever the run stops."""
     for path in feedback_dir.glob("*.txt"):
-        if path.stem not in learners:
+        if path not in keep and (path.is_symlink() or not path.is_dir()):
             path.unlink()
 
 
@@ -286,105 +305,317 @@ def write_skipped(path: Path, skipped: list[tuple[str, str]]) -> None:
         writer.writerows([_cell(entry), _cell(reason)] for entry, reason in skipped)
 
 
+def _reason(error: Exception) -> str:
+    return (error.strerror if isinstance(error, OSError) and error.strerror else str(error)) or type(error).__name__
+
+
+class ClassInterrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C, SIGTERM); every worker and learner process is gone, and grades.csv holds
+    the ``graded`` learners of the class's ``learners``."""
+
+    def __init__(self, graded: int, learners: int):
+        super().__init__(graded, learners)
+        self.graded, self.learners = graded, learners
+
+
+class StopRequests:
+    """Ctrl-C and SIGTERM while a class is graded are noted, not raised where they land: the run stops at its
+    next turn, after the row in hand is recorded whole, so no file ever holds half a row."""
+
+    def __init__(self):
+        self.signal: int | None = None
+        self._previous: dict = {}
+
+    def __enter__(self) -> StopRequests:
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._note)
+        return self
+
+    def _note(self, signum, frame) -> None:
+        self.signal = self.signal or signum
+
+    def __exit__(self, *exc_info) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+# How soon a stop request, or a progress line that is due, is seen while every worker is busy.
+POLL_SECONDS = 0.25
+
+
+class PlainProgress:
+    """Progress where stderr is not a terminal (cron, CI): a plain line every 5 % of the submissions or every
+    10 s, whichever comes first. A terminal gets rich's bar instead."""
+
+    SHARES, SECONDS = 20, 10.0
+
+    def __init__(self, total: int, clock=time.monotonic):
+        self.total, self.clock = total, clock
+        self.started = self.last = clock()
+        self.every = max(1, -(-total // self.SHARES))
+        self.shown = 0
+
+    def update(self, done: int, errors: int) -> None:
+        now = self.clock()
+        if done - self.shown >= self.every or (done == self.total and done != self.shown) or \
+                now - self.last >= self.SECONDS:
+            print(messages.class_progress_line(done, self.total, errors, now - self.started), file=sys.stderr,
+                  flush=True)
+            self.shown, self.last = done, now
+
+
+def _run_difference(theirs, ours: dict) -> str | None:
+    """How the run that wrote a log entry differs from this one, in words; None when it does not."""
+    if not isinstance(theirs, dict) or theirs.get("grader") != ours["grader"]:
+        return "another version of the grader (grader/ differs from this run's)"
+
+    def seed(value) -> str:
+        return "the default seed" if value is None else f"--seed {value}"
+
+    def limit(value) -> str:
+        return "the manifest's time limits" if value is None else f"--time-limit {value:g}" if \
+            isinstance(value, (int, float)) else f"--time-limit {value}"
+
+    if theirs.get("seed") != ours["seed"]:
+        return f"{seed(theirs.get('seed'))} (this run: {seed(ours['seed'])})"
+    if theirs.get("time_limit") != ours["time_limit"]:
+        return f"{limit(theirs.get('time_limit'))} (this run: {limit(ours['time_limit'])})"
+    return None
+
+
+def _earlier_run(log_path: Path, run: dict, *, required: bool) -> dict[str, dict]:
+    """The log entries of an earlier run by learner, when they come from a run like this one; a one-line
+    refusal otherwise."""
+    found = classlog.read(log_path)
+    if found is None:
+        if required:
+            raise options.UsageError(messages.class_only_needs_log(log_path))
+        print(messages.class_nothing_to_resume(log_path), file=sys.stderr)
+        return {}
+    logged, unreadable = found
+    for entry in logged.values():
+        difference = _run_difference(entry.get("run"), run)
+        if difference:
+            raise options.UsageError(messages.class_log_of_another_run(log_path, difference))
+    if unreadable:
+        print(messages.class_log_lines_skipped(log_path, unreadable), file=sys.stderr)
+    return logged
+
+
+def _named_learners(names: list[str], learners: list[str]) -> set[str]:
+    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or as folders."""
+    known, chosen = set(learners), set()
+    for name in names:
+        spellings = {name, unicodedata.normalize("NFC", name)}
+        spellings |= {spelling[1:] for spelling in spellings if spelling.startswith("'")}
+        matches = spellings & known
+        if not matches:
+            raise options.UsageError(messages.class_unknown_learner(name, learners))
+        chosen |= matches
+    return chosen
+
+
+def _plan(learners: dict[str, Path], earlier: dict[str, dict], digests: dict[str, str], *, resume: bool,
+          chosen: set[str] | None) -> tuple[dict[str, dict], list[str]]:
+    """Which learners' log entries stand (by learner) and which learners are graded now, in the class's order."""
+    kept = {name: earlier[name] for name in learners if name in earlier and name not in (chosen or ())
+            and (not resume or earlier[name].get("files_digest") == digests[name])}
+    to_grade = [name for name in learners if name not in kept and (resume or chosen is None or name in chosen)]
+    return kept, to_grade
+
+
+class Recorder:
+    """Records each learner as soon as they are graded, each piece whole: their feedback file, their line of
+    grades.jsonl, their row of grades.csv. Opening it starts the run's files over from the entries that stand,
+    so feedback/, grades.jsonl and grades.csv agree from the start, whenever the run stops."""
+
+    def __init__(self, out: Path, manifest: Manifest, run: dict, digests: dict[str, str], kept: dict[str, dict],
+                 feedback_names: dict[str, str], absent: list[dict]):
+        """``feedback_names``: learner -> their feedback file's name; ``absent``: the rows of roster learners who
+        handed in nothing (no feedback, no log line)."""
+        self.out, self.manifest, self.run, self.digests = out, manifest, run, digests
+        self.feedback_dir, self.log_path, self.csv_path = out / FEEDBACK_SUBFOLDER, out / classlog.LOG_NAME, out / CSV_NAME
+        self.feedback_names = feedback_names
+        self.rows = {row["learner"]: row for row in absent}
+        self.rows.update({name: classlog.row_of(entry) for name, entry in kept.items()})
+        self.appending_failed = False
+        try:
+            self.feedback_dir.mkdir(parents=True, exist_ok=True)
+            if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
+                for folder in (out, self.feedback_dir):
+                    folder.chmod(folder.stat().st_mode & ~0o007)
+            _remove_feedback_except(self.feedback_dir, {self.feedback_path(name) for name in kept})
+            classlog.replace(self.log_path, lambda file: file.writelines(map(classlog.line, kept.values())), "ascii")
+            write_csv(self.csv_path, list(self.rows.values()), manifest)
+            self.log = classlog.Appender(self.log_path)
+            self.csv_file = self.csv_path.open("a", newline="", encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise options.UsageError(f"cannot write to {out}: {_reason(error)}") from None
+
+    def feedback_path(self, learner: str) -> Path:
+        return self.feedback_dir / self.feedback_names[learner]
+
+    def record(self, learner: str, row: dict) -> dict:
+        """Record a learner's row; returns it as recorded. What fails here costs this learner only."""
+        try:
+            self.feedback_path(learner).write_text(row["feedback"], encoding="utf-8", errors="replace")
+        except (OSError, ValueError) as error:
+            row = {**row, "status": ERROR, "message": messages.class_feedback_not_written(_reason(error)),
+                   "scores": {}, "statuses": {}}
+        self.rows[learner] = row
+        try:
+            self.log.add(classlog.entry(row, self.run, self.digests[learner]))
+            self.csv_file.write(csv_line(csv_cells(row, self.manifest)))
+            self.csv_file.flush()
+        except (OSError, ValueError) as error:  # e.g. a full disk: the rows in memory still make grades.csv
+            if not self.appending_failed:
+                print(messages.class_not_appended(self.out, _reason(error)), file=sys.stderr)
+            self.appending_failed = True
+        return row
+
+    def finish(self, order) -> list[dict]:
+        """grades.csv written again, whole, with the rows recorded so far in ``order``; those rows."""
+        self.log.close()
+        self.csv_file.close()
+        ordered = [self.rows[name] for name in order if name in self.rows]
+        try:
+            write_csv(self.csv_path, ordered, self.manifest)
+        except OSError as error:
+            raise options.UsageError(f"cannot write {self.csv_path}: {_reason(error)}") from None
+        return ordered
+
+
+def handin_digest(submissions: Path, handin: finder.Handin) -> str:
+    """What --resume compares: every entry of SUBMISSIONS_DIR the hand-in came from (classlog.files_digest each:
+    a folder's files, a zip, an LMS export's files), so a learner who handed in again is graded again."""
+    import hashlib
+
+    hasher = hashlib.sha256()
+    for entry in sorted(handin.entries):
+        hasher.update(entry.encode("utf-8", "surrogateescape") + b"\0" + classlog.files_digest(submissions / entry).encode())
+    return hasher.hexdigest()
+
+
 def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: int, time_limit: float | None,
-                timeout: float | None = None, grade_function=grade_submission,
-                show_progress: bool = True, seed: int | None = None, roster: list | None = None) -> ClassRows:
-    """Grade every learner's hand-in in ``submissions``; write ``out``/grades.csv, ``out``/skipped.csv and
-    ``out``/feedback/*.txt. ``timeout``: the wall-clock limit for one submission (default: submission_timeout of
-    the time limit). ``grade_function(learner, folder, time_limit)`` runs in the workers (tests replace it), on a
-    temporary copy of the files found. ``roster``: handins.Person entries, for learner_id and no_submission rows."""
+                timeout: float | None = None, grade_function=grade_submission, show_progress: bool = True,
+                seed: int | None = None, roster: list | None = None, resume: bool = False,
+                only: list[str] | None = None) -> ClassRows:
+    """Grade every learner's hand-in in ``submissions``; write ``out``/grades.csv, grades.jsonl, skipped.csv,
+    report.html and feedback/*.txt. ``timeout``: the wall-clock limit for one submission (default:
+    submission_timeout of the time limit). ``grade_function(learner, folder, time_limit)`` runs in the workers
+    (tests replace it), on a temporary copy of the files found. ``roster``: handins.Person entries, for
+    learner_id and no_submission rows.
+    ``resume``: keep the learners grades.jsonl already holds, unless what they handed in changed since; grade the
+    others. ``only``: grade these learners again and keep every other learner the log holds.
+    Returns the rows in grades.csv's order (a row kept from the log has no "feedback": that is in its file).
+    Stopped by Ctrl-C or SIGTERM, it raises ClassInterrupted once the workers and learner processes are gone and
+    grades.csv holds the learners graded so far."""
     from pebble import ProcessPool
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
 
-    from . import integrity
+    with StopRequests() as stop:
+        discovery = handins.discover(submissions, out.resolve(), manifest)
+        found = discovery.handins
+        if not found:
+            raise options.UsageError(messages.class_no_learners(submissions, len(discovery.skipped)))
+        absent = [absent_row(person, manifest) for person in handins.apply_roster(roster or [], found)]
+        handins.mark_duplicates(found, manifest)
+        names = handins.feedback_names([handin.learner for handin in found])
+        by_learner = {handin.learner: handin for handin in found}
+        known = {integrity.recorded()}
+        if timeout is None:
+            timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
+        chosen = _named_learners(only, list(by_learner)) if only is not None else None
+        run = classlog.run_identity(integrity.digest(), seed, time_limit)
+        log_path = out / classlog.LOG_NAME
+        earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}
+        digests = {learner: handin_digest(submissions, handin) for learner, handin in by_learner.items()}
+        kept, to_grade = _plan(by_learner, earlier, digests, resume=resume, chosen=chosen)
+        if resume:
+            print(messages.class_resuming(len(kept), len(by_learner), log_path), file=sys.stderr)
+        recorder = Recorder(out, manifest, run, digests, kept, names, absent)
+        try:
+            write_skipped(out / SKIPPED_NAME, discovery.skipped)
+        except OSError as error:
+            raise options.UsageError(f"cannot write to {out}: {_reason(error)}") from None
+        order = sorted([*by_learner, *(row["learner"] for row in absent)], key=handins.learner_order)
 
-    discovery = handins.discover(submissions, out.resolve(), manifest)
-    found = discovery.handins
-    if not found:
-        raise options.UsageError(messages.class_no_learners(submissions, len(discovery.skipped)))
-    absent = handins.apply_roster(roster or [], found)
-    handins.mark_duplicates(found, manifest)
-    names = handins.feedback_names([handin.learner for handin in found])
-    by_learner = {handin.learner: handin for handin in found}
-    known = {integrity.recorded()}
-    if timeout is None:
-        timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
-    feedback_dir = out / FEEDBACK_SUBFOLDER
-    try:
-        feedback_dir.mkdir(parents=True, exist_ok=True)
-        if confinement.current().kind == confinement.SEPARATE_USER:  # learner code could read what others may
-            for folder in (out, feedback_dir):
-                folder.chmod(folder.stat().st_mode & ~0o007)
-        _remove_feedback_of_others(feedback_dir, {Path(name).stem for name in names.values()})
-    except OSError as error:
-        raise options.UsageError(f"cannot write to {out}: {error.strerror or error}") from None
+        console = Console(stderr=True)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=console, disable=not (show_progress and console.is_terminal))
+        plain = PlainProgress(len(to_grade)) if show_progress and not console.is_terminal else None
+        graded_now: list[dict] = []
 
-    rows: dict[str, dict] = {}
-    console = Console(stderr=True)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TimeRemainingColumn(), console=console, disable=not show_progress)
-    # spawn, not fork: the progress bar's thread runs in this process while the pool starts new workers.
-    pool = ProcessPool(max_workers=workers, initializer=start_worker, initargs=(seed,),
-                       context=multiprocessing.get_context("spawn"))
-    stage = Path(tempfile.mkdtemp(prefix="grade-class-"))  # the files found, copied: what the workers grade
-    try:
-        with progress:
-            bar = progress.add_task(messages.CLASS_PROGRESS, total=len(found))
+        def record(learner: str, row: dict) -> None:
+            row = recorder.record(learner, add_found(row, by_learner[learner], manifest, names[learner], known))
+            graded_now.append(row)
+            if row.get("stderr"):
+                progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
+                                       highlight=False)
+            progress.advance(bar)
+            show_plain()
 
-            def record(learner: str, row: dict) -> None:
-                row = add_found(row, by_learner[learner], manifest, names[learner], known)
-                rows[learner] = row
-                try:
-                    (feedback_dir / names[learner]).write_text(row["feedback"], encoding="utf-8", errors="replace")
-                except OSError as error:  # this learner's row says so; the others go on
-                    row.update(status=ERROR, message=messages.class_feedback_unwritable(error.strerror or str(error)))
-                if row.get("stderr"):
-                    progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
-                                           highlight=False)
-                progress.advance(bar)
+        def show_plain() -> None:
+            if plain:
+                plain.update(len(graded_now), sum(row["status"] not in (GRADED, NO_FILES) for row in graded_now))
 
-            futures = {}
-            for index, handin in enumerate(found):
-                learner = handin.learner
-                # A learner entry that is a link is never followed (it could be a classmate's, or the kit's
-                # solutions/): its row says so.
-                if handin.linked_entry:
-                    record(learner, failed_row(learner, messages.class_linked_folder(handin.entries[0])))
-                elif handin.error:
-                    record(learner, failed_row(learner, handin.error))
-                elif not handin.files:
-                    record(learner, no_files_row(handin, manifest))
-                else:
-                    try:
-                        folder = handin.stage(stage / f"{index:06d}")
-                    except OSError as error:
-                        record(learner, failed_row(learner, messages.class_grading_failed(
-                            f"its files could not be copied for grading: {error.strerror or error}")))
-                        continue
-                    futures[pool.schedule(grade_function, args=(learner, folder, time_limit),
-                                          timeout=timeout)] = learner
-            for future in as_completed(futures):
-                record(futures[future], _outcome(future, futures[future], timeout))
-    finally:
-        pool.stop()
-        pool.join()
-        shutil.rmtree(stage, ignore_errors=True)
-    ordered = ClassRows(sorted([rows[handin.learner] for handin in found]
-                               + [absent_row(person, manifest) for person in absent],
-                               key=lambda row: handins.learner_order(row["learner"])))
-    ordered.skipped = discovery.skipped
-    write_csv(out / CSV_NAME, ordered, manifest)
-    write_skipped(out / SKIPPED_NAME, discovery.skipped)
-    class_report.write(out / "report.html", ordered, manifest)
+        pool = None
+        stage = Path(tempfile.mkdtemp(prefix="grade-class-"))  # the files found, copied: what the workers grade
+        try:
+            with progress:
+                bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))
+                waiting = {}
+                for index, learner in enumerate(to_grade):
+                    handin = by_learner[learner]
+                    # A learner entry that is a link is never followed (it could be a classmate's, or the kit's
+                    # solutions/): its row says so.
+                    if handin.linked_entry:
+                        record(learner, failed_row(learner, messages.class_linked_folder(handin.entries[0])))
+                    elif handin.error:
+                        record(learner, failed_row(learner, handin.error))
+                    elif not handin.files:
+                        record(learner, no_files_row(handin, manifest))
+                    else:
+                        try:
+                            waiting[learner] = handin.stage(stage / f"{index:06d}")
+                        except OSError as error:
+                            record(learner, failed_row(learner, messages.class_grading_failed(
+                                f"its files could not be copied for grading: {_reason(error)}")))
+                if waiting and stop.signal is None:
+                    # spawn, not fork: the progress bar's thread runs in this process while the pool starts workers.
+                    pool = ProcessPool(max_workers=min(workers, len(waiting)), initializer=start_worker,
+                                       initargs=(seed,), context=multiprocessing.get_context("spawn"))
+                    futures = {pool.schedule(grade_function, args=(learner, folder, time_limit), timeout=timeout):
+                               learner for learner, folder in waiting.items()}
+                    pending = set(futures)
+                    while pending and stop.signal is None:  # a stop is seen here, between two learners' records
+                        done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            record(futures[future], _outcome(future, futures[future], timeout))
+                        show_plain()  # every 10 s even when nothing finishes
+        finally:
+            if pool is not None:  # ends every worker; a busy one first ends its learner processes (_stop_grading)
+                pool.stop()
+                pool.join()
+            shutil.rmtree(stage, ignore_errors=True)
+            ordered = ClassRows(recorder.finish(order))
+            ordered.skipped = discovery.skipped
+        class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
+        if len(graded_now) < len(to_grade):  # stopped
+            raise ClassInterrupted(len(ordered), len(order))
     return ordered
 
 
+PROG = "python -m grader.classroom"
+
+
 def _parser() -> options.Parser:
-    parser = options.Parser(prog="python -m grader.classroom",
+    parser = options.Parser(prog=PROG,
                             description="Grade every learner's submission in a folder, in parallel.")
-    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
+    parser.add_argument("submissions", type=Path, nargs="?", metavar="SUBMISSIONS_DIR",
                         help="a folder with one folder or zip per learner (named after the learner), or an "
                              "LMS bulk download (Canvas, Moodle)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -400,7 +631,25 @@ def _parser() -> options.Parser:
     parser.add_argument("--roster", type=Path, default=None, metavar="FILE.csv",
                         help="the class list, with the columns name, id, email: fills learner_id, and gives a row "
                              "to each learner who handed in nothing")
+    parser.add_argument("--resume", action="store_true",
+                        help=f"grade only the learners that {classlog.LOG_NAME} in --out does not hold yet, or whose "
+                             "files changed since (after a run was stopped)")
+    parser.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                        help=f"grade only these learners again (names as in grades.csv), keeping every other learner "
+                             f"in {classlog.LOG_NAME}; put it after SUBMISSIONS_DIR")
     return parser
+
+
+def resume_command(args, submissions: Path, out: Path) -> str:
+    """The command that goes on with a stopped run: the same settings, with --resume."""
+    words = ["nox", "-s", options.NOX_SESSIONS[PROG], "--", str(submissions), "--out", str(out)]
+    if args.time_limit is not None:
+        words += ["--time-limit", f"{args.time_limit:g}"]
+    if args.seed is not None:
+        words += ["--seed", str(args.seed)]
+    if args.unconfined:
+        words.append("--unconfined")
+    return shlex.join([*words, "--resume"])
 
 
 def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
@@ -418,6 +667,9 @@ def check_confinement(allow_unconfined: bool, closed: list[Path]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     manifest = options.manifest()
+    if args.submissions is None:
+        raise options.UsageError("say which folder holds the submissions: nox -s grade-class -- SUBMISSIONS_DIR"
+                                 + (" --only NAME ..." if args.only else ""))
     if not args.submissions.is_dir():
         raise options.UsageError(f"{args.submissions} is not a folder of submissions")
     if args.workers < 1:
@@ -429,8 +681,13 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or submissions.parent / "grades").resolve()
     if check_confinement(args.unconfined, [KIT_DIR, submissions, out]) == confinement.NONE:
         print(messages.UNCONFINED_NOTE, file=sys.stderr)
-    rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit, seed=args.seed,
-                       roster=roster)
+    try:
+        rows = grade_class(submissions, out, manifest, workers=args.workers, time_limit=args.time_limit,
+                           seed=args.seed, roster=roster, resume=args.resume, only=args.only)
+    except ClassInterrupted as stopped:
+        print(messages.class_interrupted(stopped.graded, stopped.learners, out / CSV_NAME,
+                                         resume_command(args, submissions, out)))
+        return options.EXIT_INTERRUPTED
     print(messages.sandbox_in_use(confinement.current().words), file=sys.stderr)
     handed_in = [row for row in rows if row["status"] != NO_SUBMISSION]
     errors = sum(row["status"] == ERROR for row in handed_in)

@@ -528,6 +528,56 @@ def class_grading_failed(detail: str) -> str:
     return f"grading this submission failed: {detail}"
 
 
+def class_feedback_not_written(detail: str) -> str:
+    return f"this learner's feedback file could not be written ({detail}), so the grade was not recorded"
+
+
+def class_not_appended(out, detail: str) -> str:
+    return (f"Note: learners cannot be added to grades.csv and grades.jsonl in {out} as they are graded ({detail}); "
+            "grades.csv is written at the end, but a stopped run cannot be resumed")
+
+
+def class_progress_line(done: int, total: int, errors: int, seconds: float) -> str:
+    """Piped output's progress (cron, CI), one plain line at a time."""
+    return (f"graded {done} / {total} ({done * 100 // max(total, 1)} %), {errors} error{'s' * (errors != 1)}, "
+            f"{seconds:.0f} s")
+
+
+def class_resuming(kept: int, learners: int, log) -> str:
+    return f"Resuming: {kept} of {learners} learners already graded in {log}; grading the other {learners - kept}."
+
+
+def class_nothing_to_resume(log) -> str:
+    return f"Note: there is no {log} to resume from, so every learner is graded."
+
+
+def class_log_lines_skipped(log, lines: list[int]) -> str:
+    where = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+    return (f"Note: {len(lines)} line{'s' * (len(lines) != 1)} of {log} could not be read (line {where}; a run "
+            "stopped while writing one): those learners are graded again.")
+
+
+def class_log_of_another_run(log, difference: str) -> str:
+    return (f"{log} holds grades made with {difference}, so this run cannot go on from it: grade everyone again "
+            "without --resume or --only (or use that setting)")
+
+
+def class_only_needs_log(log) -> str:
+    return (f"--only regrades learners in an earlier run's grades, and there is no {log}: grade the whole class "
+            "first (without --only)")
+
+
+def class_unknown_learner(name: str, learners: list[str]) -> str:
+    close = difflib.get_close_matches(name, learners, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(match) for match in close)}?" if close else \
+        " (names as in grades.csv's learner column, or the learner's folder name)"
+    return f"--only: there is no learner {name!r} in this class{hint}"
+
+
+def class_interrupted(graded: int, learners: int, csv_path, command: str) -> str:
+    return f"Stopped: {graded} of {learners} learners graded, their rows are in {csv_path}; to grade the rest: {command}"
+
+
 def class_done(learners: int, ungraded: int, modified: int, out, *, no_files: int = 0, absent: int = 0,
                skipped: int = 0) -> str:
     """``learners``: the submissions found; ``ungraded``: those not graded (errors and no_files_found);
@@ -563,10 +613,6 @@ def class_no_files(expected: list[str]) -> str:
     return ("No step file was found in what you handed in, so nothing could be graded. The grader looks for "
             + ", ".join(expected) + ": the files on their own, your steps/ folder or your whole kit, in a folder or "
             "a zip. Hand them in again under these names, or ask your instructor.")
-
-
-def class_feedback_unwritable(reason: str) -> str:
-    return f"its feedback file could not be written ({reason})"
 
 
 def class_missing_file(display: str) -> str:
