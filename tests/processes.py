@@ -78,11 +78,11 @@ def survivors(token: str, grace: float = 10.0) -> list[int]:
 # Code for a learner's file: name this process after the token and start one more that carries it, then sleep.
 LINGER = '''
 import subprocess as _subprocess, sys as _sys, time as _time
-try:
-    with open("/proc/self/comm", "w") as _comm:  # this process, as the host's /proc names it
-        _comm.write({token!r})
-except OSError:
-    pass  # no /proc (macOS)
+try:  # this process, as the host's /proc names it (prctl: where /proc is read-only, as under bubblewrap)
+    import ctypes as _ctypes
+    _ctypes.CDLL(None).prctl(15, {token!r}.encode(), 0, 0, 0)  # PR_SET_NAME
+except (OSError, AttributeError):
+    pass  # not Linux (macOS)
 try:  # a process of its own, its token in its command line
     _subprocess.Popen([_sys.executable, "-c", "import time; time.sleep(3600)", {token!r}],
                       stdin=_subprocess.DEVNULL, stdout=_subprocess.DEVNULL, stderr=_subprocess.DEVNULL)

@@ -326,7 +326,8 @@ def test_students_never_read_advice_for_the_local_kit(root):
         file.write("\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
                    "except OSError:\n    pass\n")
     document = run_autograder(root)
-    assert document["extra_data"]["statuses"] == {"1": "not_started", "2": "timeout", "3": "missing", "4": "error",
+    # step3.py is graded as the step file it was meant to be (the finder's note says so).
+    assert document["extra_data"]["statuses"] == {"1": "not_started", "2": "timeout", "3": "passed", "4": "error",
                                                   "5": "error"}
     assert messages.MORE_TIME_ELSEWHERE in document["tests"][ENABLE_STREAMS.number - 1]["output"]
     for submitted in ("everything wrong", "nothing at all"):

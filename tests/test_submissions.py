@@ -331,7 +331,7 @@ def test_a_per_learner_failure_is_that_learners_error(tmp_path, monkeypatch):
     assert [row["status"] for row in rows] == ["graded", "error", "error"]
     grades = read_rows(out)
     assert grades["ben"]["message"] == messages.class_error_reading(f"ben/{SECOND}", "Permission denied")
-    assert grades["cat"]["message"].startswith("its feedback file could not be written")
+    assert grades["cat"]["message"] == messages.class_feedback_not_written("Is a directory")
     assert grades["ann"]["total"] == f"{ALL_POINTS:g}"
 
 
