@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import options
+from . import messages, options
 from .manifest import KIT_DIR
 
 
@@ -57,15 +57,19 @@ def main(argv: list[str] | None = None) -> int:
     except confinement.SandboxUnavailable as error:
         raise options.UsageError(str(error)) from None
 
+    # Exercism's learners run no local command: the time-limit advice says whom to ask instead.
+    more_time = messages.MORE_TIME_ELSEWHERE if args.format == "exercism" else messages.MORE_TIME_LOCAL
     forked = confinement.warm_up()
     if not forked:
-        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
+        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched,
+                          more_time=more_time)
 
     from . import aws, integrity, report, screen
     from .grading import grade
 
     if forked:
-        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched)
+        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched,
+                          more_time=more_time)
 
     aws.use_seed(aws.DEFAULT_SEED if args.seed is None else args.seed)
     from .hints import remember_failures, tips_seen_before

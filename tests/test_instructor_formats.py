@@ -7,6 +7,7 @@ import shutil
 import xml.etree.ElementTree as ElementTree
 
 from conftest import KIT, MANIFEST, run_cli
+from grader import messages
 
 WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
 ENABLE_STREAMS, PROCESS_EVENT = MANIFEST.by_slug("enable-streams"), MANIFEST.by_slug("process-event")
@@ -161,3 +162,14 @@ def test_a_modified_grader_is_reported(tmp_path):
     assert json.loads(tampered.stdout)["grader_modified"] is True
     text = run_cli(cwd=kit).stdout
     assert "the grader's own files (grader/) differ from the kit as published" in text
+
+
+def test_exercism_never_advises_a_local_command_for_more_time(solutions_copy):
+    """An Exercism learner cannot pass --time-limit: a step that runs out of time says whom to ask instead."""
+    step = solutions_copy / MANIFEST.step(1).file
+    step.write_text(step.read_text(encoding="utf-8") + "\nwhile True:\n    pass\n", encoding="utf-8")
+    done = run_cli("--target", str(solutions_copy), "--format", "exercism", "--step", "1", "--time-limit", "1")
+    document = json.loads(done.stdout)
+    assert document["tests"][0]["status"] == "error"  # Exercism's word for a test that could not finish
+    assert messages.MORE_TIME_ELSEWHERE in document["tests"][0]["message"]
+    assert "--time-limit" not in done.stdout and "nox " not in done.stdout
