@@ -200,7 +200,7 @@ def _order(item) -> tuple[bool, bool]:
 UNUSED_PYTEST_PLUGINS = (
     "cacheprovider", "stepwise", "doctest", "pastebin", "junitxml", "faulthandler", "legacypath", "capture",
     "logging", "debugging", "unittest", "threadexception", "unraisableexception", "warnings", "monkeypatch",
-    "recwarn", "tmpdir", "setuponly", "setupplan",
+    "recwarn", "tmpdir", "setuponly", "setupplan", "terminal",
 )
 
 
@@ -210,10 +210,10 @@ def _pytest_arguments(manifest: Manifest) -> list[str]:
         *[str(step.folder / CHECKS_FILE) for step in manifest.steps],
         "-c", str(STEPS_DIR / "pytest.ini"),
         "--rootdir", str(STEPS_DIR),
-        # --tb=no: a failing check is its message, and formatting pytest tracebacks costs ~30 ms each.
         # --assert=plain: the checks raise their own failures, so no assert rewriting at import.
-        "-q", "--tb=no", "--assert=plain",
-        # Plugins the checks do not use, each of which costs start-up time or time per check.
+        "--assert=plain",
+        # Plugins the checks do not use, each of which costs start-up time or time per check. Without "terminal"
+        # no report is drawn at all (a failing check is its message; the hooks above collect every outcome).
         *[arg for plugin in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{plugin}")],
     ]
 

@@ -273,8 +273,10 @@ class Zygote:
         command = sandbox.command(python_options, extra, script="warm.py")
 
         def spawn() -> subprocess.Popen:
+            # Its own errors only on request, as for every fault of the grader's (GRADER_DEBUG=1).
+            errors = None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL
             return subprocess.Popen(command, env={"PATH": os.defpath}, stdin=theirs, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+                                    stderr=errors, start_new_session=True)
 
         try:
             process = _keeper().call(spawn)
