@@ -4,8 +4,8 @@
 
 (in the kit's environment, e.g. .nox/tests/bin/python). Prints the total wall time, workers' start-up
 included, and the throughput in submissions per second. The bar: 10 submissions/s on 2 cores. It also prints
-the CPU time spent per submission (the grading, its workers and every learner process): on Linux the whole
-machine's busy time during the run (from /proc/stat: learner processes killed at the end of their run are never
+the CPU time spent per submission (the grading, its workers and every learner process): as root on Linux, from
+a cgroup of its own (exact on a busy machine too); else the whole machine's busy time during the run (from /proc/stat: learner processes killed at the end of their run are never
 reaped by their parents, so the children's times that os.times() reports leave them out), which is the
 grading's own only on an otherwise idle machine. With --no-bonus the bonus steps' files are
 left as their starters (not started, so never run), as in a class where nobody tried them.
@@ -31,6 +31,32 @@ def bonus_steps() -> list:
     from grader.manifest import load_manifest
 
     return [step for step in load_manifest().steps if step.bonus]
+
+
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting, where it is mounted and ours to write
+
+
+class CountedCPU:
+    """The processor time of this process and everything it starts (learner processes killed at the end of
+    their run included), from a cgroup of its own: exact whatever else the machine runs. None where cgroup v1's
+    cpuacct cannot be written (not root, or cgroup v2 only)."""
+
+    def __enter__(self):
+        self.group = CPUACCT / f"class-throughput-{os.getpid()}"
+        try:
+            self.group.mkdir()
+            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+        except OSError:
+            self.group = None
+        return self
+
+    def seconds(self) -> float | None:
+        return int((self.group / "cpuacct.usage").read_text()) / 1e9 if self.group else None
+
+    def __exit__(self, *exc_info) -> None:
+        if self.group:
+            (CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
+            self.group.rmdir()
 
 
 def machine_busy_seconds() -> float | None:
@@ -59,21 +85,25 @@ def main() -> None:
             learner = shutil.copytree(KIT / "solutions", submissions / f"learner{number:04d}")
             for step in unstarted:
                 (learner / step.file).write_text(step.starter_text(), encoding="utf-8")
-        before = os.times()
-        busy_before = machine_busy_seconds()
-        started = time.perf_counter()
-        unconfined = ["--unconfined"] if args.sandbox == "none" else []
-        done = subprocess.run([sys.executable, "-m", "grader.classroom", str(submissions), "--out", str(out),
-                               "--workers", str(args.workers), *unconfined], cwd=KIT, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "GRADER_SANDBOX": args.sandbox})
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"grade-class failed: {done.stderr.strip()}")
-        seconds = time.perf_counter() - started
-        after = os.times()
-        cpu = after.children_user + after.children_system - before.children_user - before.children_system
-        if busy_before is not None:
-            cpu = machine_busy_seconds() - busy_before
+        with CountedCPU() as counted:
+            before = os.times()
+            busy_before = machine_busy_seconds()
+            started = time.perf_counter()
+            unconfined = ["--unconfined"] if args.sandbox == "none" else []
+            done = subprocess.run([sys.executable, "-m", "grader.classroom", str(submissions), "--out", str(out),
+                                   "--workers", str(args.workers), *unconfined], cwd=KIT, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env={**os.environ, "GRADER_SANDBOX": args.sandbox})
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"grade-class failed: {done.stderr.strip()}")
+            seconds = time.perf_counter() - started
+            after = os.times()
+            cpu = after.children_user + after.children_system - before.children_user - before.children_system
+            if busy_before is not None:
+                cpu = machine_busy_seconds() - busy_before
+            source = "the whole machine's busy time" if busy_before is not None else "reaped processes"
+            if counted.seconds() is not None:
+                cpu, source = counted.seconds(), "its own cgroup: the grading and all it started, whatever else runs"
         with (out / "grades.csv").open(encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
     full_marks = sum(row["status"] == "graded" and float(row["total"]) >= float(row["max_total"]) for row in rows)
@@ -83,7 +113,6 @@ def main() -> None:
           f"{seconds:.2f} s wall time, "
           f"{args.submissions / seconds:.1f} submissions/s (exit code {done.returncode}, "
           f"{full_marks}/{len(rows)} with full marks)")
-    source = "the whole machine's busy time" if busy_before is not None else "reaped processes"
     print(f"CPU time ({source}): {cpu:.1f} s, {1000 * cpu / args.submissions:.0f} ms per submission "
           f"(at most {os.cpu_count() * args.submissions / cpu:.1f} submissions/s on {os.cpu_count()} idle cores)")
 
