@@ -204,3 +204,19 @@ def test_a_run_that_cannot_be_confined_is_the_graders_fault_and_the_next_run_sta
     event, printed = run(warm_sandbox, tmp_path, "print('fresh')\n")
     assert event["event"] == "module_done" and "fresh" in printed
     assert warm_sandbox.zygote() is not first
+
+
+def test_only_the_steps_that_talk_to_dynamodb_are_forked_from_a_sandbox_with_boto3(warm_sandbox, tmp_path):
+    """A fork costs what it copies: a step whose code does not talk to DynamoDB is forked from a lean warm
+    sandbox (a file of it that imports boto3 pays for that, as a cold run does); the bonus step's from one that
+    has boto3 imported."""
+    source = "import sys\nprint('boto3' in sys.modules)\n"
+    event, printed = run(warm_sandbox, tmp_path, source)
+    assert event["event"] == "module_done" and printed.strip() == "False", printed
+    file = tmp_path / "talks_to_dynamodb.py"
+    file.write_text(source, encoding="utf-8")
+    with LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, sandbox=warm_sandbox,
+                        serve_aws=lambda request: None) as process:
+        assert process.next_event()["event"] == "module_done"
+        process.settle()
+        assert process.output.text.strip() == "True", process.output.text

@@ -105,7 +105,8 @@ class Unconfined:
     kind = NONE
     words = "no sandbox: learner code runs as you, with your files and network"
 
-    def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
+    def start(self, file: Path, python_options: list[str], pipes: dict, *, aws: bool = False) -> "Run":
+        """Start ``file`` in the harness; ``aws``: its step's code talks to (the simulated) DynamoDB."""
         workdir = tempfile.mkdtemp(prefix="grader-run-")
         options = {"start_new_session": True} if IS_POSIX else {
             "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
@@ -129,7 +130,9 @@ class Bubblewrap(Unconfined):
         self.seccomp = seccomp  # the filter as BPF, where libseccomp's bindings are installed
         # Runs forked from a warm sandbox (warm.py), where that works here and is not turned off; else each run
         # is a bwrap of its own. Both confine a run the same way.
-        self._zygote: Zygote | None = None
+        # Two warm sandboxes: one that has imported boto3 too, for the steps whose code talks to DynamoDB, and a
+        # lean one for the others (a fork costs in proportion to the memory it copies).
+        self._zygotes: dict[bool, Zygote] = {}
         self.warm = os.environ.get(WARM_VARIABLE, "1").strip() != "0"
         self._zygote_lock = threading.Lock()
         self._failed_runs = 0
@@ -175,27 +178,31 @@ class Bubblewrap(Unconfined):
     def _sized(self) -> list[str]:
         return ["--size", str(TMPFS_BYTES)] if self.version >= (0, 7) else []
 
-    def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
+    def start(self, file: Path, python_options: list[str], pipes: dict, *, aws: bool = False) -> "Run":
         data = read_regular(file)
-        zygote = self.zygote(python_options)
+        zygote = self.zygote(python_options, aws=aws)
         if zygote is not None:
             try:
                 return zygote.start(file.name, data)
             except ZygoteFailed:
                 with self._zygote_lock:  # started afresh for the next run (once); this one starts cold
-                    self._zygote, self._failed_runs = None, self._failed_runs + 1
+                    self._zygotes.pop(aws, None)
+                    self._failed_runs += 1
                     self.warm = self.warm and self._failed_runs < 2
         return self._start_cold(file.name, data, python_options, pipes)
 
-    def zygote(self, python_options: list[str] | None = None) -> "Zygote | None":
-        """The warm sandbox runs are forked from, started once (None where warm starts do not work here)."""
+    def zygote(self, python_options: list[str] | None = None, *, aws: bool = False) -> "Zygote | None":
+        """The warm sandbox runs are forked from (``aws``: the one with boto3 imported), started once; None where
+        warm starts do not work here."""
         with self._zygote_lock:
-            if self.warm and (self._zygote is None or not self._zygote.alive()):
+            zygote = self._zygotes.get(aws)
+            if self.warm and (zygote is None or not zygote.alive()):
                 try:
-                    self._zygote = Zygote.start_in(self, python_options or PYTHON_OPTIONS)
+                    self._zygotes[aws] = Zygote.start_in(self, python_options or PYTHON_OPTIONS, aws=aws)
                 except ZygoteFailed:
-                    self.warm, self._zygote = False, None
-            return self._zygote if self.warm else None
+                    self.warm = False
+                    self._zygotes.clear()
+            return self._zygotes.get(aws) if self.warm else None
 
     def _start_cold(self, name: str, content: bytes, python_options: list[str], pipes: dict) -> "Run":
         inside = f"{SANDBOX_HOME}/{name}"
@@ -265,12 +272,12 @@ class Zygote:
         self._lock = threading.Lock()
 
     @classmethod
-    def start_in(cls, sandbox: "Bubblewrap", python_options: list[str]) -> "Zygote":
+    def start_in(cls, sandbox: "Bubblewrap", python_options: list[str], *, aws: bool) -> "Zygote":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # CAP_SYS_ADMIN within its own user namespace, to make each run's namespaces. As the namespace's first
         # process (not bwrap's init, which has no seccomp filter and is no run's to reach).
         extra = ["--cap-add", "CAP_SYS_ADMIN", "--as-pid-1"]
-        command = sandbox.command(python_options, extra, script="warm.py")
+        command = sandbox.command(python_options, extra, script="warm.py") + (["--boto3"] if aws else [])
 
         def spawn() -> subprocess.Popen:
             # Its own errors only on request, as for every fault of the grader's (GRADER_DEBUG=1).
@@ -388,7 +395,7 @@ class SeparateUser(Unconfined):
                       else " (no seccomp: libseccomp's Python bindings are not installed, so the network is open)")
                       + "; every process ended with its run")
 
-    def start(self, file: Path, python_options: list[str], pipes: dict) -> "Run":
+    def start(self, file: Path, python_options: list[str], pipes: dict, *, aws: bool = False) -> "Run":
         slot = _take_uid_slot()
         uid = UID_BASE + slot.number
         workdir = Path(tempfile.mkdtemp(prefix="grader-run-"))
@@ -793,7 +800,9 @@ def warm_up() -> bool:
         return False  # said when a run asks for the sandbox
     if not (isinstance(sandbox, Bubblewrap) and sandbox.warm):
         return False
-    threading.Thread(target=sandbox.zygote, args=(PYTHON_OPTIONS,), name="warm-up", daemon=True).start()
+    for aws in (False, True):
+        threading.Thread(target=sandbox.zygote, args=(PYTHON_OPTIONS,), kwargs={"aws": aws}, name="warm-up",
+                         daemon=True).start()
     return True
 
 

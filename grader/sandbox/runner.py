@@ -147,7 +147,8 @@ class LearnerProcess:
         self.channel_garbled = False  # the learner's code wrote something on the channel the harness never sends
         self.sandbox = sandbox or confinement.current()
         self._run = self.sandbox.start(
-            file, PYTHON_OPTIONS, {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE})
+            file, PYTHON_OPTIONS, {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE},
+            aws=serve_aws is not None)
         self._process = self._run.process
         if confinement.IS_POSIX:
             os.set_blocking(self._process.stdin.fileno(), False)

@@ -1,5 +1,6 @@
-"""A warm start for learner processes inside bubblewrap: one sandbox per grader process holds a Python that has
-already imported the harness and boto3 (this file, "the zygote"), and each run is a fork of it, confined anew.
+"""A warm start for learner processes inside bubblewrap: a sandbox per grader process holds a Python that has
+already imported the harness (this file, "the zygote"; with --boto3, boto3 too, for the steps whose code talks to
+DynamoDB), and each run is a fork of it, confined anew.
 
 Why: a learner process that imports boto3 costs ~0.2 s of processor time; a fork costs milliseconds. That is
 what lets watch mode answer a save at once and grade-class grade ten submissions a second.
@@ -208,10 +209,11 @@ def _warm_up() -> None:
         pass
 
 
-def serve(control: socket.socket) -> None:
+def serve(control: socket.socket, boto3: bool) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps each run's first process outside
     seccomp = control.recv(1 << 20).removeprefix(b"seccomp ")  # the first message: the filter, or nothing
-    _warm_up()
+    if boto3:
+        _warm_up()
     # What is here now is never collected: a run's garbage collector then leaves these objects' pages alone, and
     # they stay shared with the zygote instead of being copied into every run (gc.freeze's purpose).
     gc.collect()
@@ -238,4 +240,4 @@ def serve(control: socket.socket) -> None:
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=os.dup(0)))
+    serve(socket.socket(fileno=os.dup(0)), boto3="--boto3" in sys.argv[1:])
