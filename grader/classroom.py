@@ -643,8 +643,8 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
             ordered = ClassRows(recorder.finish(order))
             ordered.skipped = discovery.skipped
         class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
-        if len(graded_now) < len(to_grade):  # stopped
-            raise ClassInterrupted(len(ordered), len(order))
+        if len(graded_now) < len(to_grade):  # stopped: the roster's learners who handed in nothing were not graded
+            raise ClassInterrupted(sum(row["status"] != NO_SUBMISSION for row in ordered), len(by_learner))
     return ordered
 
 
@@ -688,6 +688,8 @@ def resume_command(args, submissions: Path, out: Path) -> str:
         words += ["--seed", str(args.seed)]
     if args.unconfined:
         words.append("--unconfined")
+    if args.roster is not None:  # without it the absent learners' rows would be gone, and learner_id for the rest
+        words += ["--roster", str(args.roster.resolve())]
     return shlex.join([*words, "--resume"])
 
 

@@ -4,9 +4,16 @@ grades.jsonl (--resume, --only), a stopped run's words, and report.html's counts
 from __future__ import annotations
 
 import csv
+import os
+import shlex
+import signal
+import threading
 from pathlib import Path
 
-from test_class_resume import grade, regraded, small_class
+import pytest
+
+from conftest import MANIFEST
+from test_class_resume import grade, regraded, small_class, stand_in
 
 from grader import classroom
 
@@ -49,3 +56,31 @@ def test_rows_kept_from_the_log_take_this_run_s_roster_and_duplicates(tmp_path):
     rows = csv_rows(out)
     assert (rows["ann"]["learner_id"], rows["cat"]["learner_id"]) == ("A1", "C3")
     assert without_message(rows) == without_message(csv_rows(tmp_path / "fresh"))
+
+
+def stops_the_run(learner: str, folder: Path, time_limit) -> dict:
+    """A stand-in grading: ann's stops the run (as Ctrl-C would), the others' never end (the stop ends them)."""
+    if learner != "ann":
+        threading.Event().wait()
+    os.kill(os.getppid(), signal.SIGINT)
+    return stand_in(learner, folder, time_limit)
+
+
+def test_a_stopped_run_counts_the_learners_graded_not_the_roster_s_absent(tmp_path):
+    submissions, out = small_class(tmp_path / "submissions", ["ann", "bob", "cat"]), tmp_path / "grades"
+    roster = [classroom.handins.Person("ann"), classroom.handins.Person("Nobody"), classroom.handins.Person("Nemo")]
+    with pytest.raises(classroom.ClassInterrupted) as stopped:
+        classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, grade_function=stops_the_run,
+                              show_progress=False, roster=roster)
+    rows = csv_rows(out)
+    graded = [learner for learner, row in rows.items() if row["status"] != classroom.NO_SUBMISSION]
+    assert graded == ["ann"] and {"Nobody", "Nemo"} <= set(rows)
+    assert (stopped.value.graded, stopped.value.learners) == (1, 3), "Stopped: 1 of 3 learners graded"
+
+
+def test_the_command_that_goes_on_keeps_the_roster(tmp_path):
+    roster = tmp_path / "class list.csv"
+    args = classroom._parser().parse_args([str(tmp_path), "--roster", str(roster), "--seed", "3"])
+    words = shlex.split(classroom.resume_command(args, tmp_path, tmp_path / "grades"))
+    assert words[words.index("--roster") + 1] == str(roster.resolve())
+    assert words[-1] == "--resume" and "--seed" in words
