@@ -408,13 +408,18 @@ def _earlier_run(log_path: Path, run: dict, *, required: bool) -> dict[str, dict
     return logged
 
 
-def _named_learners(names: list[str], learners: list[str]) -> set[str]:
-    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or as folders."""
+def _named_learners(names: list[str], handins_by_learner: dict[str, finder.Handin]) -> set[str]:
+    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or by an entry
+    of SUBMISSIONS_DIR they handed in, as a shell completes it: a folder (with its /), a zip, an LMS file."""
+    learners = list(handins_by_learner)
+    by_entry = {unicodedata.normalize("NFC", entry): learner for learner, handin in handins_by_learner.items()
+                for entry in handin.entries}
     known, chosen = set(learners), set()
     for name in names:
         spellings = {name, unicodedata.normalize("NFC", name)}
         spellings |= {spelling[1:] for spelling in spellings if spelling.startswith("'")}
-        matches = spellings & known
+        spellings |= {spelling.rstrip("/" + os.sep) for spelling in spellings}
+        matches = (spellings & known) | {by_entry[spelling] for spelling in spellings if spelling in by_entry}
         if not matches:
             raise options.UsageError(messages.class_unknown_learner(name, learners))
         chosen |= matches
@@ -565,7 +570,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
         known = {integrity.recorded()}
         if timeout is None:
             timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
-        chosen = _named_learners(only, list(by_learner)) if only is not None else None
+        chosen = _named_learners(only, by_learner) if only is not None else None
         run = classlog.run_identity(integrity.digest(), seed, time_limit)
         log_path = out / classlog.LOG_NAME
         earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}

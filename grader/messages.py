@@ -570,7 +570,7 @@ def class_only_needs_log(log) -> str:
 def class_unknown_learner(name: str, learners: list[str]) -> str:
     close = difflib.get_close_matches(name, learners, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(match) for match in close)}?" if close else \
-        " (names as in grades.csv's learner column, or the learner's folder name)"
+        " (names as in grades.csv's learner column, or the folder, zip or LMS file they handed in)"
     return f"--only: there is no learner {name!r} in this class{hint}"
 
 

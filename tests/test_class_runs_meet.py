@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MANIFEST
+import messy_class
 from test_class_resume import grade, regraded, small_class, stand_in
 
 from grader import classroom
@@ -84,3 +85,17 @@ def test_the_command_that_goes_on_keeps_the_roster(tmp_path):
     words = shlex.split(classroom.resume_command(args, tmp_path, tmp_path / "grades"))
     assert words[words.index("--roster") + 1] == str(roster.resolve())
     assert words[-1] == "--resume" and "--seed" in words
+
+
+def test_only_takes_a_learner_by_what_they_handed_in_as_it_is_in_the_folder(tmp_path):
+    submissions, out = small_class(tmp_path / "submissions", ["ann"]), tmp_path / "grades"
+    step = MANIFEST.steps[0].file
+    messy_class.zipped(submissions / "fay.zip", {f"steps/{step}": b"# fay\n"})
+    messy_class.solved(submissions / "Full Name_12345_assignsubmission_file_", "Full Name", only=[step])
+    (submissions / f"smithjohn_12345_67890_{step}").write_bytes(b"# smithjohn\n")
+    before = grade(submissions, out)
+    assert set(before) == {"ann", "fay", "Full Name", "smithjohn"}
+    # as a shell completes them: the zip, the Moodle folder (with its /), a Canvas file, a folder with its /
+    after = grade(submissions, out, only=["fay.zip", "Full Name_12345_assignsubmission_file_/",
+                                          f"smithjohn_12345_67890_{step}", "ann/"])
+    assert regraded(before, after) == {"ann", "fay", "Full Name", "smithjohn"}
