@@ -775,10 +775,13 @@ REPORT_NO_CHARTS = ("report.html has no charts: they need matplotlib, which this
                     "installs it)")
 
 
-def report_summary(learners: int, graded: int) -> str:
+def report_summary(learners: int, graded: int, absent: int = 0) -> str:
+    """``learners``: the submissions; ``absent``: the roster's learners who handed in nothing (not submissions)."""
     text = f"{learners} submission{'s' if learners != 1 else ''}, {graded} graded"
     if learners - graded:
         text += f", {learners - graded} could not be graded"
+    if absent:
+        text += f"; {absent} on the roster handed in nothing"
     return text + "."
 
 

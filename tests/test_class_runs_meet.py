@@ -14,9 +14,10 @@ import pytest
 
 from conftest import MANIFEST
 import messy_class
+from test_class_report import text_of
 from test_class_resume import grade, regraded, small_class, stand_in
 
-from grader import classroom
+from grader import classroom, messages
 
 FOUND = list(classroom.FOUND_COLUMNS)
 
@@ -99,3 +100,13 @@ def test_only_takes_a_learner_by_what_they_handed_in_as_it_is_in_the_folder(tmp_
     after = grade(submissions, out, only=["fay.zip", "Full Name_12345_assignsubmission_file_/",
                                           f"smithjohn_12345_67890_{step}", "ann/"])
     assert regraded(before, after) == {"ann", "fay", "Full Name", "smithjohn"}
+
+
+def test_report_html_counts_submissions_apart_from_the_roster_s_absent(tmp_path):
+    submissions, out = small_class(tmp_path / "submissions", ["ann", "bob"]), tmp_path / "grades"
+    (submissions / "kim").mkdir()  # handed in, but no step file
+    grade(submissions, out, roster=[classroom.handins.Person("ann"), classroom.handins.Person("Nobody")])
+    words = text_of((out / "report.html").read_text(encoding="utf-8"))
+    assert messages.report_summary(3, 2, absent=1) in words
+    assert "3 submissions, 2 graded, 1 could not be graded; 1 on the roster handed in nothing." in words
+    assert f"Nobody {messages.REPORT_WHOLE_SUBMISSION} no_submission {messages.NO_SUBMISSION_NOTE}" in words
