@@ -580,6 +580,9 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
         to_grade = [learner for learner in by_learner if learner in to_grade or learner in lost]
         if resume:
             print(messages.class_resuming(len(kept), len(by_learner), log_path), file=sys.stderr)
+        left_out = [learner for learner in by_learner if learner not in kept and learner not in to_grade]
+        if left_out:  # --only alone: a learner no run graded yet (a stopped run, a late hand-in) has no row
+            print(messages.class_only_left_out(left_out), file=sys.stderr)
         recorder = Recorder(out, manifest, run, digests, kept, names, absent, moved)
         try:
             write_skipped(out / SKIPPED_NAME, discovery.skipped)

@@ -562,6 +562,15 @@ def class_log_of_another_run(log, difference: str) -> str:
             "without --resume or --only (or use that setting)")
 
 
+def class_only_left_out(learners: list[str]) -> str:
+    shown = ", ".join(learners[:5]) + (", ..." if len(learners) > 5 else "")
+    many = len(learners) != 1
+    whom = "them" if many else "that learner"
+    return (f"Note: {len(learners)} learner{'s' if many else ''} of this class ({shown}) {'are' if many else 'is'} "
+            f"neither in an earlier run's grades nor named by --only, so grades.csv has no row for {whom}; add "
+            f"--resume to grade {whom} too.")
+
+
 def class_only_needs_log(log) -> str:
     return (f"--only regrades learners in an earlier run's grades, and there is no {log}: grade the whole class "
             "first (without --only)")

@@ -110,3 +110,15 @@ def test_report_html_counts_submissions_apart_from_the_roster_s_absent(tmp_path)
     assert messages.report_summary(3, 2, absent=1) in words
     assert "3 submissions, 2 graded, 1 could not be graded; 1 on the roster handed in nothing." in words
     assert f"Nobody {messages.REPORT_WHOLE_SUBMISSION} no_submission {messages.NO_SUBMISSION_NOTE}" in words
+
+
+def test_only_says_which_learners_have_no_row_because_no_run_graded_them(tmp_path, capsys):
+    submissions, out = small_class(tmp_path / "submissions", ["ann", "bob"]), tmp_path / "grades"
+    grade(submissions, out)
+    small_class(submissions, ["cat", "dan"])  # handed in after the run: grades.jsonl has no row for them
+    capsys.readouterr()
+    after = grade(submissions, out, only=["bob"])
+    assert sorted(after) == ["ann", "bob"]
+    assert messages.class_only_left_out(["cat", "dan"]) in capsys.readouterr().err
+    grade(submissions, out, only=["bob", "cat", "dan"])
+    assert "--resume" not in capsys.readouterr().err
