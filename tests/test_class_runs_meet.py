@@ -61,15 +61,17 @@ def test_rows_kept_from_the_log_take_this_run_s_roster_and_duplicates(tmp_path):
 
 
 def stops_the_run(learner: str, folder: Path, time_limit) -> dict:
-    """A stand-in grading: ann's stops the run (as Ctrl-C would), the others' never end (the stop ends them)."""
+    """A stand-in grading: ann's stops the run (as Ctrl-C would: the grading process's id is in her file, as a
+    worker's parent may be a fork server), the others' never end (the stop ends them)."""
     if learner != "ann":
         threading.Event().wait()
-    os.kill(os.getppid(), signal.SIGINT)
+    os.kill(int((folder / MANIFEST.steps[0].file).read_text(encoding="utf-8").split()[-1]), signal.SIGINT)
     return stand_in(learner, folder, time_limit)
 
 
 def test_a_stopped_run_counts_the_learners_graded_not_the_roster_s_absent(tmp_path):
     submissions, out = small_class(tmp_path / "submissions", ["ann", "bob", "cat"]), tmp_path / "grades"
+    (submissions / "ann" / MANIFEST.steps[0].file).write_text(f"# stop {os.getpid()}\n", encoding="utf-8")
     roster = [classroom.handins.Person("ann"), classroom.handins.Person("Nobody"), classroom.handins.Person("Nemo")]
     with pytest.raises(classroom.ClassInterrupted) as stopped:
         classroom.grade_class(submissions, out, MANIFEST, workers=1, time_limit=None, grade_function=stops_the_run,
