@@ -31,6 +31,7 @@ from .status import Status
 from .text import printable
 
 GRADED = "graded"  # a row's status when its submission was graded (classroom.GRADED)
+NO_SUBMISSION = "no_submission"  # a roster learner's row who handed in nothing: no submission (classroom.NO_SUBMISSION)
 REASON_LENGTH = 200  # characters of a one-line reason kept in a row
 MESSAGE_LENGTH = 500  # characters of a message shown in the report
 CHECKS_SHOWN = 20
@@ -106,6 +107,7 @@ class _Class:
         self.rows = rows
         self.manifest = manifest
         self.graded = [row for row in rows if row.get("status") == GRADED]
+        self.absent = sum(row.get("status") == NO_SUBMISSION for row in rows)  # on the roster, handed in nothing
         self.bonus_steps = [step for step in manifest.steps if step.bonus]
         self.max_core = sum(step.points for step in manifest.core)
         self.max_bonus = sum(step.points for step in self.bonus_steps)
@@ -363,7 +365,7 @@ def render(rows: list[dict], manifest: Manifest, date: str | None = None) -> str
         "</head>",
         "<body>",
         f"<h1>{_text(messages.REPORT_TITLE)}</h1>",
-        f"<p>{_text(messages.report_summary(len(rows), len(data.graded)))}</p>",
+        f"<p>{_text(messages.report_summary(len(rows) - data.absent, len(data.graded), data.absent))}</p>",
         f'<p class="run">{_text(messages.report_run(", ".join(seeds), ", ".join(kinds), date))}</p>',
     ]
     if not charts:

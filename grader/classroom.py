@@ -294,17 +294,22 @@ def absent_row(person, manifest: Manifest) -> dict:
             "missing": "; ".join(step.file for step in manifest.steps), "notes": messages.NO_SUBMISSION_NOTE}
 
 
-def add_found(row: dict, handin: finder.Handin, manifest: Manifest, feedback_file: str, known: set) -> dict:
-    """The row and feedback of a hand-in, with what the finder found: the columns after step*_status, a changed
-    grader/ copy anywhere in it, and its notes at the top of the feedback."""
-    row.update({
+def found_columns(handin: finder.Handin, manifest: Manifest, feedback_file: str) -> dict:
+    """The columns after step*_status: what the finder found, and who the learner is in this run's class."""
+    return {
         "learner_id": handin.learner_id,
         "found": "; ".join(handin.found[step.file] for step in manifest.steps if step.file in handin.found),
         "missing": "; ".join(handin.missing(manifest)),
         "notes": "; ".join(handin.notes + finder.copies_note(handin) + handin.flags),
         "duplicate_of": handin.duplicate_of,
         "feedback_file": f"{FEEDBACK_SUBFOLDER}/{feedback_file}",
-    })
+    }
+
+
+def add_found(row: dict, handin: finder.Handin, manifest: Manifest, feedback_file: str, known: set) -> dict:
+    """The row and feedback of a hand-in, with what the finder found: the columns after step*_status, a changed
+    grader/ copy anywhere in it, and its notes at the top of the feedback."""
+    row.update(found_columns(handin, manifest, feedback_file))
     if handin.grader_modified(known) and not row["grader_modified"]:
         row["grader_modified"] = True
         if row["status"] == GRADED:
@@ -419,13 +424,18 @@ def _earlier_run(log_path: Path, run: dict, *, required: bool) -> dict[str, dict
     return logged
 
 
-def _named_learners(names: list[str], learners: list[str]) -> set[str]:
-    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or as folders."""
+def _named_learners(names: list[str], handins_by_learner: dict[str, finder.Handin]) -> set[str]:
+    """--only's learners, as they are named in grades.csv (a formula-like name with its leading ') or by an entry
+    of SUBMISSIONS_DIR they handed in, as a shell completes it: a folder (with its /), a zip, an LMS file."""
+    learners = list(handins_by_learner)
+    by_entry = {unicodedata.normalize("NFC", entry): learner for learner, handin in handins_by_learner.items()
+                for entry in handin.entries}
     known, chosen = set(learners), set()
     for name in names:
         spellings = {name, unicodedata.normalize("NFC", name)}
         spellings |= {spelling[1:] for spelling in spellings if spelling.startswith("'")}
-        matches = spellings & known
+        spellings |= {spelling.rstrip("/" + os.sep) for spelling in spellings}
+        matches = (spellings & known) | {by_entry[spelling] for spelling in spellings if spelling in by_entry}
         if not matches:
             raise options.UsageError(messages.class_unknown_learner(name, learners))
         chosen |= matches
@@ -441,15 +451,45 @@ def _plan(learners: dict[str, Path], earlier: dict[str, dict], digests: dict[str
     return kept, to_grade
 
 
+def _refresh_kept(kept: dict[str, dict], by_learner: dict[str, finder.Handin], digests: dict[str, str],
+                  names: dict[str, str], manifest: Manifest, feedback_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """Bring the log entries that stand up to this run's class, as an uninterrupted run would write them: the
+    roster's learner_id, duplicates of classmates who handed in since, and the feedback file's name (a classmate
+    named alike, Bob beside bob, moves bob's to bob-2.txt). Returns (learner -> the feedback to write under its
+    new name, read now from its old one), and the learners whose feedback could not be found: graded again."""
+    moved, lost = {}, []
+    for learner, entry in kept.items():
+        handin = by_learner[learner]
+        if entry.get("files_digest") == digests[learner]:
+            fresh = found_columns(handin, manifest, names[learner])
+        else:  # kept by --only although changed: what was found when it was graded stands
+            fresh = {"learner_id": handin.learner_id, "feedback_file": f"{FEEDBACK_SUBFOLDER}/{names[learner]}"}
+        was = str(entry.get("feedback_file") or fresh["feedback_file"])
+        if was != fresh["feedback_file"]:
+            old = feedback_dir / Path(was).name
+            try:
+                if old.is_symlink() or Path(was).parent != Path(FEEDBACK_SUBFOLDER):
+                    raise OSError("not a feedback file of this run")
+                moved[learner] = old.read_text(encoding="utf-8")
+            except (OSError, ValueError):
+                lost.append(learner)
+                continue
+        entry.update(fresh)
+    for learner in lost:
+        del kept[learner]
+    return moved, lost
+
+
 class Recorder:
     """Records each learner as soon as they are graded, each piece whole: their feedback file, their line of
     grades.jsonl, their row of grades.csv. Opening it starts the run's files over from the entries that stand,
     so feedback/, grades.jsonl and grades.csv agree from the start, whenever the run stops."""
 
     def __init__(self, out: Path, manifest: Manifest, run: dict, digests: dict[str, str], kept: dict[str, dict],
-                 feedback_names: dict[str, str], absent: list[dict]):
+                 feedback_names: dict[str, str], absent: list[dict], moved: dict[str, str] | None = None):
         """``feedback_names``: learner -> their feedback file's name; ``absent``: the rows of roster learners who
-        handed in nothing (no feedback, no log line)."""
+        handed in nothing (no feedback, no log line); ``moved``: kept learners' feedback, to write under their
+        name in this run (see _refresh_kept)."""
         self.out, self.manifest, self.run, self.digests = out, manifest, run, digests
         self.feedback_dir, self.log_path, self.csv_path = out / FEEDBACK_SUBFOLDER, out / classlog.LOG_NAME, out / CSV_NAME
         self.feedback_names = feedback_names
@@ -462,6 +502,8 @@ class Recorder:
                 for folder in (out, self.feedback_dir):
                     folder.chmod(folder.stat().st_mode & ~0o007)
             _remove_feedback_except(self.feedback_dir, {self.feedback_path(name) for name in kept})
+            for name, text in (moved or {}).items():
+                self.feedback_path(name).write_text(text, encoding="utf-8")
             classlog.replace(self.log_path, lambda file: file.writelines(map(classlog.line, kept.values())), "ascii")
             write_csv(self.csv_path, list(self.rows.values()), manifest)
             self.log = classlog.Appender(self.log_path)
@@ -544,15 +586,20 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
         known = {integrity.recorded()}
         if timeout is None:
             timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
-        chosen = _named_learners(only, list(by_learner)) if only is not None else None
+        chosen = _named_learners(only, by_learner) if only is not None else None
         run = classlog.run_identity(integrity.digest(), seed, time_limit)
         log_path = out / classlog.LOG_NAME
         earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}
         digests = {learner: handin_digest(submissions, handin) for learner, handin in by_learner.items()}
         kept, to_grade = _plan(by_learner, earlier, digests, resume=resume, chosen=chosen)
+        moved, lost = _refresh_kept(kept, by_learner, digests, names, manifest, out / FEEDBACK_SUBFOLDER)
+        to_grade = [learner for learner in by_learner if learner in to_grade or learner in lost]
         if resume:
             print(messages.class_resuming(len(kept), len(by_learner), log_path), file=sys.stderr)
-        recorder = Recorder(out, manifest, run, digests, kept, names, absent)
+        left_out = [learner for learner in by_learner if learner not in kept and learner not in to_grade]
+        if left_out:  # --only alone: a learner no run graded yet (a stopped run, a late hand-in) has no row
+            print(messages.class_only_left_out(left_out), file=sys.stderr)
+        recorder = Recorder(out, manifest, run, digests, kept, names, absent, moved)
         try:
             write_skipped(out / SKIPPED_NAME, discovery.skipped)
         except OSError as error:
@@ -619,8 +666,8 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
             ordered = ClassRows(recorder.finish(order))
             ordered.skipped = discovery.skipped
         class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
-        if len(graded_now) < len(to_grade):  # stopped
-            raise ClassInterrupted(len(ordered), len(order))
+        if len(graded_now) < len(to_grade):  # stopped: the roster's learners who handed in nothing were not graded
+            raise ClassInterrupted(sum(row["status"] != NO_SUBMISSION for row in ordered), len(by_learner))
     return ordered
 
 
@@ -664,6 +711,8 @@ def resume_command(args, submissions: Path, out: Path) -> str:
         words += ["--seed", str(args.seed)]
     if args.unconfined:
         words.append("--unconfined")
+    if args.roster is not None:  # without it the absent learners' rows would be gone, and learner_id for the rest
+        words += ["--roster", str(args.roster.resolve())]
     return shlex.join([*words, "--resume"])
 
 

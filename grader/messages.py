@@ -562,6 +562,15 @@ def class_log_of_another_run(log, difference: str) -> str:
             "without --resume or --only (or use that setting)")
 
 
+def class_only_left_out(learners: list[str]) -> str:
+    shown = ", ".join(learners[:5]) + (", ..." if len(learners) > 5 else "")
+    many = len(learners) != 1
+    whom = "them" if many else "that learner"
+    return (f"Note: {len(learners)} learner{'s' if many else ''} of this class ({shown}) {'are' if many else 'is'} "
+            f"neither in an earlier run's grades nor named by --only, so grades.csv has no row for {whom}; add "
+            f"--resume to grade {whom} too.")
+
+
 def class_only_needs_log(log) -> str:
     return (f"--only regrades learners in an earlier run's grades, and there is no {log}: grade the whole class "
             "first (without --only)")
@@ -570,7 +579,7 @@ def class_only_needs_log(log) -> str:
 def class_unknown_learner(name: str, learners: list[str]) -> str:
     close = difflib.get_close_matches(name, learners, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(match) for match in close)}?" if close else \
-        " (names as in grades.csv's learner column, or the learner's folder name)"
+        " (names as in grades.csv's learner column, or the folder, zip or LMS file they handed in)"
     return f"--only: there is no learner {name!r} in this class{hint}"
 
 
@@ -775,10 +784,13 @@ REPORT_NO_CHARTS = ("report.html has no charts: they need matplotlib, which this
                     "installs it)")
 
 
-def report_summary(learners: int, graded: int) -> str:
+def report_summary(learners: int, graded: int, absent: int = 0) -> str:
+    """``learners``: the submissions; ``absent``: the roster's learners who handed in nothing (not submissions)."""
     text = f"{learners} submission{'s' if learners != 1 else ''}, {graded} graded"
     if learners - graded:
         text += f", {learners - graded} could not be graded"
+    if absent:
+        text += f"; {absent} on the roster handed in nothing"
     return text + "."
 
 
