@@ -330,9 +330,10 @@ def _problems_section(data: _Class) -> list[str]:
     return [*parts, _table(messages.REPORT_PROBLEM_COLUMNS, rows, unbroken={1, 2}), "</section>"]
 
 
-def _charts_available() -> bool:
+def charts_available() -> bool:
+    """True where matplotlib can draw the charts (imported here, once: grade-class calls this early, in a thread)."""
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib.figure  # noqa: F401
     except ImportError:
         return False
     return True
@@ -349,7 +350,7 @@ def _chart_style():
 def render(rows: list[dict], manifest: Manifest, date: str | None = None) -> str:
     """The page, as text. ``date``: shown as the day of grading when given (the page reads no clock)."""
     data = _Class(rows, manifest)
-    charts = _charts_available()
+    charts = charts_available()
     seeds = sorted({str(row.get("seed")) for row in data.graded if row.get("seed") is not None}) or ["-"]
     kinds = sorted({str(row.get("confinement")) for row in data.graded if row.get("confinement")}) or ["-"]
     head = [
@@ -379,6 +380,6 @@ def render(rows: list[dict], manifest: Manifest, date: str | None = None) -> str
 def write(path: Path, rows: list[dict], manifest: Manifest, date: str | None = None) -> None:
     """Write report.html for these rows (grade_class's, in their order). Without matplotlib the page has its
     tables and no charts, and one line on standard error says so."""
-    if not _charts_available():
+    if not charts_available():
         print(messages.REPORT_NO_CHARTS, file=sys.stderr)
     path.write_bytes(render(rows, manifest, date).encode("utf-8"))

@@ -173,6 +173,18 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
 WORKER_IMPORTS = ["grader.classroom", "grader.grading", "grader.aws", "grader.screen", "grader.integrity"]
 
 
+def prepare_in_background() -> None:
+    """Start what the end and the workers need while this process would wait anyway: the fork server's imports
+    (multiprocessing starts its server on request, and the server imports WORKER_IMPORTS before it forks a
+    worker) and report.html's matplotlib (imported once, in a thread)."""
+    worker_context()
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    threading.Thread(target=class_report.charts_available, name="import-matplotlib", daemon=True).start()
+
+
 def worker_context():
     """How workers start: forked from multiprocessing's fork server, which imports WORKER_IMPORTS once, so a
     worker (a new one too, after one was stopped) costs milliseconds instead of a second of imports; spawned
@@ -575,6 +587,7 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
                                TimeRemainingColumn)
 
     with StopRequests() as stop:
+        prepare_in_background()
         discovery = handins.discover(submissions, out.resolve(), manifest)
         found = discovery.handins
         if not found:
