@@ -169,32 +169,14 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
 
 # --- in the instructor's process ------------------------------------------------------------------
 
-# What every worker imports, once for them all where workers are forked from a server that has (see below).
-WORKER_IMPORTS = ["grader.classroom", "grader.grading", "grader.aws", "grader.screen", "grader.integrity"]
-
-
 def prepare_in_background() -> None:
-    """Start what the end and the workers need while this process would wait anyway: the fork server's imports
-    (multiprocessing starts its server on request, and the server imports WORKER_IMPORTS before it forks a
-    worker) and report.html's matplotlib (imported once, in a thread)."""
-    worker_context()
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+    """Import report.html's matplotlib in a thread while this process would wait anyway (for the workers)."""
     threading.Thread(target=class_report.charts_available, name="import-matplotlib", daemon=True).start()
 
 
 def worker_context():
-    """How workers start: forked from multiprocessing's fork server, which imports WORKER_IMPORTS once, so a
-    worker (a new one too, after one was stopped) costs milliseconds instead of a second of imports; spawned
-    where there is no fork server (Windows). Never forked from this process: the progress bar's thread runs
-    here."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORKER_IMPORTS)
-    return context
+    """How workers start: spawned, never forked from this process (the progress bar's thread runs here)."""
+    return multiprocessing.get_context("spawn")
 
 
 def failed_row(learner: str, reason: str) -> dict:
