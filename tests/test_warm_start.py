@@ -220,3 +220,18 @@ def test_only_the_steps_that_talk_to_dynamodb_are_forked_from_a_sandbox_with_bot
         assert process.next_event()["event"] == "module_done"
         process.settle()
         assert process.output.text.strip() == "True", process.output.text
+
+
+def test_a_python_installed_below_tmp_stays_importable_in_a_runs_new_tmp(open_python, tmp_path):
+    """Each run gets a /tmp of its own; a kit cloned below /tmp has its Python there (CI's clone does), and what
+    the learner's code imports from it (boto3's DynamoDB resource, not imported by the warm sandbox) must be
+    found in the run as in a cold one."""
+    if not open_python.startswith("/tmp/"):
+        pytest.skip(f"the tests' other Python is not below /tmp ({open_python})")
+    folder = shutil.copytree(KIT / "solutions", tmp_path / "steps")
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRADER_SANDBOX": "bubblewrap"}
+    done = subprocess.run([open_python, "-m", "grader", "--target", str(folder), "--format", "json"], cwd=KIT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL,
+                          env=environment)
+    document = json.loads(done.stdout)
+    assert [entry["status"] for entry in document["steps"]] == ["passed"] * len(MANIFEST.steps), done.stdout[-3000:]

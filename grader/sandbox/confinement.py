@@ -277,7 +277,9 @@ class Zygote:
         # CAP_SYS_ADMIN within its own user namespace, to make each run's namespaces. As the namespace's first
         # process (not bwrap's init, which has no seccomp filter and is no run's to reach).
         extra = ["--cap-add", "CAP_SYS_ADMIN", "--as-pid-1"]
-        command = sandbox.command(python_options, extra, script="warm.py") + (["--boto3"] if aws else [])
+        # A Python installed below /tmp (a kit cloned there) is bound into each run's new /tmp again.
+        kept = [arg for path in python_paths() if path == "/tmp" or path.startswith("/tmp/") for arg in ("--keep", path)]
+        command = sandbox.command(python_options, extra, script="warm.py") + (["--boto3"] if aws else []) + kept
 
         def spawn() -> subprocess.Popen:
             # Its own errors only on request, as for every fault of the grader's (GRADER_DEBUG=1).

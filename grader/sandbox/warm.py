@@ -42,7 +42,8 @@ del sys.path[0]
 
 HOME = "/learner"
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x20, 0x1000, 0x4000, 0x40000
+KEPT_BELOW_TMP: list = []  # the Python's folders below /tmp (--keep PATH): bound again into each run's new /tmp
 PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 22, 24, 38, 47
 SECCOMP_MODE_FILTER = 2
 PR_CAP_AMBIENT_CLEAR_ALL = 4
@@ -102,11 +103,25 @@ def _load_seccomp(program: bytes) -> None:
             raise SetupFailed("the seccomp filter is not in force")
 
 
+def _new_tmp(size: int, kept: list) -> None:
+    """A new /tmp for the run, with the folders of ``kept`` (a Python installed below /tmp, which bwrap bound
+    there) bound again, read-only, into it: they are held open across the mount and bound from their descriptor."""
+    held = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)) for path in kept if os.path.isdir(path)]
+    _mount_tmpfs("/tmp", size, "1777")
+    for path, descriptor in held:
+        os.makedirs(path, exist_ok=True)
+        _check(_libc.mount(f"/proc/self/fd/{descriptor}".encode(), path.encode(), None, MS_BIND | MS_REC, None),
+               f"binding {path} again")
+        _check(_libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None),
+               f"making {path} read-only")
+        os.close(descriptor)
+
+
 def _confine(header: dict, file_fd: int, seccomp: bytes) -> str:
     """In the run's first process, inside its new namespaces: its own filesystem, its file, no privileges."""
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     size = int(header["tmpfs_bytes"])
-    _mount_tmpfs("/tmp", size, "1777")
+    _new_tmp(size, KEPT_BELOW_TMP)
     _mount_tmpfs(HOME, size, "0755")
     if os.path.isdir("/dev/shm"):
         _mount_tmpfs("/dev/shm", size, "1777")
@@ -240,4 +255,6 @@ def serve(control: socket.socket, boto3: bool) -> None:
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=os.dup(0)), boto3="--boto3" in sys.argv[1:])
+    arguments = sys.argv[1:]
+    KEPT_BELOW_TMP.extend(arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word == "--keep")
+    serve(socket.socket(fileno=os.dup(0)), boto3="--boto3" in arguments)
