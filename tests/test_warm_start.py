@@ -235,3 +235,17 @@ def test_a_python_installed_below_tmp_stays_importable_in_a_runs_new_tmp(open_py
                           env=environment)
     document = json.loads(done.stdout)
     assert [entry["status"] for entry in document["steps"]] == ["passed"] * len(MANIFEST.steps), done.stdout[-3000:]
+
+
+def test_a_retired_warm_sandbox_lets_the_runs_it_started_finish(warm_sandbox, tmp_path):
+    """A warm sandbox is retired (replaced) when a run could not be confined; runs it had started meanwhile, which
+    may be another step's, are not cut short by that."""
+    zygote = warm_sandbox.zygote()
+    file = tmp_path / "slow.py"
+    file.write_text("import time\ntime.sleep(1)\nprint('finished')\n", encoding="utf-8")
+    with LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, sandbox=warm_sandbox) as process:
+        zygote.retire()
+        event = process.next_event()
+        process.settle()
+        assert event["event"] == "module_done" and "finished" in process.output.text, (event, process.output.text)
+    assert warm_sandbox.zygote() is not zygote

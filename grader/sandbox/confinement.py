@@ -270,6 +270,7 @@ class Zygote:
         self._process = process
         self._control = control
         self._lock = threading.Lock()
+        self._retired = False
 
     @classmethod
     def start_in(cls, sandbox: "Bubblewrap", python_options: list[str], *, aws: bool) -> "Zygote":
@@ -308,10 +309,13 @@ class Zygote:
         return cls(process, ours)
 
     def alive(self) -> bool:
-        return self._process.poll() is None
+        return not self._retired and self._process.poll() is None
 
     def retire(self) -> None:
-        self._process.kill()
+        """Start no more runs from it: it ends once the runs it started have (ending it now would end them)."""
+        self._retired = True
+        with self._lock:
+            self._control.close()
 
     def start(self, name: str, content: bytes) -> "WarmRun":
         """A run of a learner file named ``name`` holding ``content``, forked from the warm sandbox."""
