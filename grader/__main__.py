@@ -59,17 +59,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # Exercism's learners run no local command: the time-limit advice says whom to ask instead.
     more_time = messages.MORE_TIME_ELSEWHERE if args.format == "exercism" else messages.MORE_TIME_LOCAL
-    forked = confinement.warm_up()
-    if not forked:
-        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched,
+
+    def start():
+        return start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched,
                           more_time=more_time)
+
+    forked = confinement.warm_up()  # forks wait for the warm sandboxes, which start meanwhile
+    runs = None if forked else start()
 
     from . import aws, integrity, report, screen
     from .grading import grade
 
-    if forked:
-        runs = start_runs(manifest, target, steps, time_limit=args.time_limit, grade_untouched=args.grade_untouched,
-                          more_time=more_time)
+    if runs is None:
+        runs = start()
 
     aws.use_seed(aws.DEFAULT_SEED if args.seed is None else args.seed)
     from .hints import remember_failures, tips_seen_before

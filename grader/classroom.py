@@ -174,10 +174,6 @@ def prepare_in_background() -> None:
     threading.Thread(target=class_report.charts_available, name="import-matplotlib", daemon=True).start()
 
 
-def worker_context():
-    """How workers start: spawned, never forked from this process (the progress bar's thread runs here)."""
-    return multiprocessing.get_context("spawn")
-
 
 def failed_row(learner: str, reason: str) -> dict:
     return {"learner": learner, "status": ERROR, "message": reason, "grader_modified": False, "scores": {},
@@ -643,8 +639,9 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
                             record(learner, failed_row(learner, messages.class_grading_failed(
                                 f"its files could not be copied for grading: {_reason(error)}")))
                 if waiting and stop.signal is None:
+                    # spawn, not fork: the progress bar's thread runs in this process while the pool starts workers.
                     pool = ProcessPool(max_workers=min(workers, len(waiting)), initializer=start_worker,
-                                       initargs=(seed,), context=worker_context())
+                                       initargs=(seed,), context=multiprocessing.get_context("spawn"))
                     futures = {pool.schedule(grade_function, args=(learner, folder, time_limit), timeout=timeout):
                                learner for learner, folder in waiting.items()}
                     pending = set(futures)

@@ -108,20 +108,23 @@ class Graded:
         self._results: dict[int, tuple] = {}
 
     @staticmethod
-    def _source(target: Path, step) -> tuple:
+    def _source(target: Path, step) -> tuple | None:
+        """What a step is graded from: the folder's names, its file's content, a copy in the folder above."""
         file = target / step.file
         try:
             names = tuple(sorted(entry.name for entry in os.scandir(target)))
             content = None if file.is_symlink() or not file.is_file() else hashlib.sha256(file.read_bytes()).digest()
         except OSError:
-            return (None,)  # unreadable now: graded again, and never taken from here
+            return None  # unreadable now: graded again, and never taken from here
         return names, content, (target.parent / step.file).exists()
 
-    def outdated(self, target: Path, manifest, steps: list[int]) -> list[int]:
-        return [number for number in steps
-                if self._results.get(number, (None,))[0] != self._source(target, manifest.step(number))]
+    def outdated(self, target: Path, manifest, steps: list[int]) -> dict[int, tuple | None]:
+        """The steps to grade again, each with what it is graded from now (for remember())."""
+        sources = {number: self._source(target, manifest.step(number)) for number in steps}
+        return {number: source for number, source in sources.items()
+                if source is None or number not in self._results or self._results[number][0] != source}
 
-    def remember(self, target: Path, sources: dict, results: list) -> None:
+    def remember(self, sources: dict, results: list) -> None:
         for result in results:
             self._results[result.step.number] = (sources[result.step.number], result)
 
@@ -136,16 +139,15 @@ def _show(console, manifest, target: Path, args, steps: list[int], grading: Grad
     console.clear()
     console.print(Text(messages.GRADING, "dim"))
     outdated = graded.outdated(target, manifest, steps)
-    sources = {number: Graded._source(target, manifest.step(number)) for number in outdated}
-    runs = start_runs(manifest, target, outdated, time_limit=args.time_limit)
+    runs = start_runs(manifest, target, list(outdated), time_limit=args.time_limit)
     grading.begin(runs)
     try:
-        fresh = grade(manifest, target, outdated, runs=runs) if outdated else []
+        fresh = grade(manifest, target, list(outdated), runs=runs) if outdated else []
     finally:
         grading.end()
     if grading.cancelled:
         return None
-    graded.remember(target, sources, fresh)
+    graded.remember(outdated, fresh)
     results = [graded.result(number) for number in steps]
     console.clear()
     grown = remember_failures(fresh, args.state)  # after clear(): its note on a broken --state stays seen

@@ -378,9 +378,8 @@ def test_a_save_regrades_only_the_steps_whose_file_changed(kit_copy):
 
     def grade_outdated() -> list[int]:
         outdated = graded.outdated(kit_copy, MANIFEST, steps)
-        sources = {number: Graded._source(kit_copy, MANIFEST.step(number)) for number in outdated}
-        graded.remember(kit_copy, sources, [SimpleNamespace(step=MANIFEST.step(number)) for number in outdated])
-        return outdated
+        graded.remember(outdated, [SimpleNamespace(step=MANIFEST.step(number)) for number in outdated])
+        return list(outdated)
 
     assert grade_outdated() == steps
     assert grade_outdated() == []

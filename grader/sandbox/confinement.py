@@ -342,8 +342,8 @@ class Zygote:
                 for descriptor in fds:
                     os.close(descriptor)
                 answer.close()
-                raise ZygoteFailed("the warm sandbox did not start the run")
-        except OSError as error:
+                raise OSError("the warm sandbox did not start the run")
+        except OSError as error:  # every descriptor of the run is closed: its pipes, its file
             for descriptor in opened:
                 os.close(descriptor)
             raise ZygoteFailed(str(error)) from None
@@ -355,17 +355,12 @@ class Zygote:
 class WarmProcess:
     """A forked run seen as subprocess.Popen is: its pipes, and its exit status once it has one."""
 
-    pid = None
-
     def __init__(self, stdin, stdout, stderr, answer: socket.socket, zygote: "Zygote"):
         self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
         self._answer = answer
         self._zygote = zygote
         self.returncode: int | None = None
         self.unconfined = False  # the run could not be confined, so the learner's code never ran
-
-    def poll(self) -> int | None:
-        return self.returncode if self.returncode is not None else self._read_exit(0)
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None and self._read_exit(timeout) is None:
@@ -387,9 +382,6 @@ class WarmProcess:
             self.returncode = -signal.SIGKILL
         self._answer.close()
         return self.returncode
-
-    def kill(self) -> None:
-        pass  # the run is killed by its pidfd (WarmRun.kill)
 
 
 class SeparateUser(Unconfined):

@@ -10,8 +10,8 @@ Each run gets what a sandbox of its own would give it, made here before any lear
   a private mount namespace with new, size-capped tmpfs on its home (/learner), /tmp and /dev/shm: nothing a
   run writes is seen by another;
 - no capabilities at all (bounding, ambient, effective, permitted and inherited sets emptied, no new privileges
-  ever), checked in /proc before the learner's file is read; the seccomp filter (no fork, no exec, no sockets)
-  where libseccomp's bindings are installed;
+  ever), checked in /proc before the learner's file is read; the seccomp filter bwrap loads for a cold run (no
+  new processes, no sockets), where the grader has one (libseccomp's bindings);
 - its file copied from a memory file the grader passes in: the zygote itself never reads a learner's file, so
   nothing of one learner is in the memory that the next one's run is forked from.
 
@@ -33,6 +33,7 @@ import os
 import signal
 import socket
 import sys
+from typing import NamedTuple
 
 HARNESS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HARNESS)
@@ -43,7 +44,6 @@ del sys.path[0]
 HOME = "/learner"
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x20, 0x1000, 0x4000, 0x40000
-KEPT_BELOW_TMP: list = []  # the Python's folders below /tmp (--keep PATH): bound again into each run's new /tmp
 PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 22, 24, 38, 47
 SECCOMP_MODE_FILTER = 2
 PR_CAP_AMBIENT_CLEAR_ALL = 4
@@ -117,11 +117,18 @@ def _new_tmp(size: int, kept: list) -> None:
         os.close(descriptor)
 
 
-def _confine(header: dict, file_fd: int, seccomp: bytes) -> str:
+class Setup(NamedTuple):
+    """What every run of this zygote is confined with."""
+
+    seccomp: bytes  # the filter as BPF (empty: none)
+    kept: list  # the Python's folders below /tmp (--keep PATH): bound again into each run's new /tmp
+
+
+def _confine(header: dict, file_fd: int, setup: Setup) -> str:
     """In the run's first process, inside its new namespaces: its own filesystem, its file, no privileges."""
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     size = int(header["tmpfs_bytes"])
-    _new_tmp(size, KEPT_BELOW_TMP)
+    _new_tmp(size, setup.kept)
     _mount_tmpfs(HOME, size, "0755")
     if os.path.isdir("/dev/shm"):
         _mount_tmpfs("/dev/shm", size, "1777")
@@ -136,12 +143,12 @@ def _confine(header: dict, file_fd: int, seccomp: bytes) -> str:
     os.chmod(path, 0o644)
     os.chdir(HOME)
     _drop_every_capability()
-    if seccomp:
-        _load_seccomp(seccomp)
+    if setup.seccomp:
+        _load_seccomp(setup.seccomp)
     return path
 
 
-def _run(header: dict, fds: list, seccomp: bytes, confined: int) -> None:
+def _run(header: dict, fds: list, setup: Setup, confined: int) -> None:
     """The run's first process (PID 1 of its namespace): confine, say so on ``confined``, then be the harness for
     the learner's file."""
     stdin, stdout, stderr, file_fd, answer = fds
@@ -155,7 +162,7 @@ def _run(header: dict, fds: list, seccomp: bytes, confined: int) -> None:
         os.setsid()
         for descriptor, standard in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(descriptor, standard)
-        _confine(header, file_fd, seccomp)
+        _confine(header, file_fd, setup)
         os.write(confined, b"1")
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the zygote's socket and every descriptor not the run's
         channel = child._Channel()
@@ -179,7 +186,7 @@ def _run(header: dict, fds: list, seccomp: bytes, confined: int) -> None:
     os._exit(status)
 
 
-def _first_outside(header: dict, fds: list, control: socket.socket, seccomp: bytes) -> None:
+def _first_outside(header: dict, fds: list, control: socket.socket, setup: Setup) -> None:
     """Forked by the zygote for one run: new namespaces, the run's first process, then its pidfd and exit."""
     status = 72
     try:
@@ -193,7 +200,7 @@ def _first_outside(header: dict, fds: list, control: socket.socket, seccomp: byt
         run = os.fork()
         if run == 0:
             os.close(said)
-            _run(header, fds, seccomp, confined)
+            _run(header, fds, setup, confined)
         os.close(confined)
         for descriptor in fds[:4]:
             os.close(descriptor)
@@ -224,9 +231,9 @@ def _warm_up() -> None:
         pass
 
 
-def serve(control: socket.socket, boto3: bool) -> None:
+def serve(control: socket.socket, boto3: bool, kept: list) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps each run's first process outside
-    seccomp = control.recv(1 << 20).removeprefix(b"seccomp ")  # the first message: the filter, or nothing
+    setup = Setup(control.recv(1 << 20).removeprefix(b"seccomp "), kept)  # the first message: the filter, or nothing
     if boto3:
         _warm_up()
     # What is here now is never collected: a run's garbage collector then leaves these objects' pages alone, and
@@ -253,12 +260,12 @@ def serve(control: socket.socket, boto3: bool) -> None:
             header = None
         if isinstance(header, dict):
             if os.fork() == 0:
-                _first_outside(header, fds, control, seccomp)
+                _first_outside(header, fds, control, setup)
         for descriptor in fds:
             os.close(descriptor)
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    KEPT_BELOW_TMP.extend(arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word == "--keep")
-    serve(socket.socket(fileno=os.dup(0)), boto3="--boto3" in arguments)
+    serve(socket.socket(fileno=os.dup(0)), boto3="--boto3" in arguments,
+          kept=[arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word == "--keep"])
