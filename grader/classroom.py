@@ -100,6 +100,18 @@ def start_worker(seed: int | None = None) -> None:
     confinement.warm_up()
 
 
+@functools.cache
+def _check_service():
+    """The worker's check session: pytest starts and collects the checks once, for every submission it grades.
+    Started by the first (not by start_worker: pytest's collection puts the kit's folder first on sys.path, and
+    a task's function is unpickled, its module imported, before the task runs)."""
+    from . import grading
+
+    service = grading.CheckService(_manifest())
+    service.start()
+    return service
+
+
 def _feedback(results, manifest: Manifest, modified: bool, kind: str) -> str:
     from rich.console import Console
 
@@ -137,8 +149,8 @@ def grade_submission(learner: str, submission: Path, time_limit: float | None) -
         try:
             folder = steps_folder(submission, manifest).resolve()
             with redirect_stderr(captured):
-                results = grading.grade(manifest, folder, manifest.numbers,
-                                        time_limit=time_limit, more_time=messages.MORE_TIME_ELSEWHERE)
+                results = grading.grade(manifest, folder, manifest.numbers, time_limit=time_limit,
+                                        more_time=messages.MORE_TIME_ELSEWHERE, service=_check_service())
         finally:
             os.chdir(before)
         from .status import Status
@@ -559,107 +571,155 @@ def grade_class(submissions: Path, out: Path, manifest: Manifest, *, workers: in
     Returns the rows in grades.csv's order (a row kept from the log has no "feedback": that is in its file).
     Stopped by Ctrl-C or SIGTERM, it raises ClassInterrupted once the workers and learner processes are gone and
     grades.csv holds the learners graded so far."""
-    from pebble import ProcessPool
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
-
     with StopRequests() as stop:
         prepare_in_background()
-        discovery = handins.discover(submissions, out.resolve(), manifest)
-        found = discovery.handins
-        if not found:
-            raise options.UsageError(messages.class_no_learners(submissions, len(discovery.skipped)))
-        absent = [absent_row(person, manifest) for person in handins.apply_roster(roster or [], found)]
-        handins.mark_duplicates(found, manifest)
-        names = handins.feedback_names([handin.learner for handin in found])
-        by_learner = {handin.learner: handin for handin in found}
-        known = {integrity.recorded()}
-        if timeout is None:
-            timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
-        chosen = _named_learners(only, by_learner) if only is not None else None
-        run = classlog.run_identity(integrity.digest(), seed, time_limit)
-        log_path = out / classlog.LOG_NAME
-        earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}
-        digests = {learner: handin_digest(submissions, handin) for learner, handin in by_learner.items()}
-        kept, to_grade = _plan(by_learner, earlier, digests, resume=resume, chosen=chosen)
-        moved, lost = _refresh_kept(kept, by_learner, digests, names, manifest, out / FEEDBACK_SUBFOLDER)
-        to_grade = [learner for learner in by_learner if learner in to_grade or learner in lost]
-        if resume:
-            print(messages.class_resuming(len(kept), len(by_learner), log_path), file=sys.stderr)
-        left_out = [learner for learner in by_learner if learner not in kept and learner not in to_grade]
-        if left_out:  # --only alone: a learner no run graded yet (a stopped run, a late hand-in) has no row
-            print(messages.class_only_left_out(left_out), file=sys.stderr)
-        recorder = Recorder(out, manifest, run, digests, kept, names, absent, moved)
+        # A whole class: the workers start now, while this process finds the hand-ins (each worker's imports and
+        # warm sandboxes take about a second). A resumed or partial run starts as many as it has learners left.
+        early = resume is False and only is None
+        pool = start_pool(min(workers, entry_count(submissions)), seed) if early else None
         try:
-            write_skipped(out / SKIPPED_NAME, discovery.skipped)
-        except OSError as error:
-            raise options.UsageError(f"cannot write to {out}: {_reason(error)}") from None
-        order = sorted([*by_learner, *(row["learner"] for row in absent)], key=handins.learner_order)
-
-        console = Console(stderr=True)
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TimeRemainingColumn(), console=console, disable=not (show_progress and console.is_terminal))
-        plain = PlainProgress(len(to_grade)) if show_progress and not console.is_terminal else None
-        graded_now: list[dict] = []
-
-        def record(learner: str, row: dict) -> None:
-            row = recorder.record(learner, add_found(row, by_learner[learner], manifest, names[learner], known))
-            graded_now.append(row)
-            if row.get("stderr"):
-                progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
-                                       highlight=False)
-            progress.advance(bar)
-            show_plain()
-
-        def show_plain() -> None:
-            if plain:
-                plain.update(len(graded_now), sum(row["status"] not in (GRADED, NO_FILES) for row in graded_now))
-
-        pool = None
-        stage = Path(tempfile.mkdtemp(prefix="grade-class-"))  # the files found, copied: what the workers grade
-        try:
-            with progress:
-                bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))
-                waiting = {}
-                for index, learner in enumerate(to_grade):
-                    handin = by_learner[learner]
-                    # A learner entry that is a link is never followed (it could be a classmate's, or the kit's
-                    # solutions/): its row says so.
-                    if handin.linked_entry:
-                        record(learner, failed_row(learner, messages.class_linked_folder(handin.entries[0])))
-                    elif handin.error:
-                        record(learner, failed_row(learner, handin.error))
-                    elif not handin.files:
-                        record(learner, no_files_row(handin, manifest))
-                    else:
-                        try:
-                            waiting[learner] = handin.stage(stage / f"{index:06d}")
-                        except OSError as error:
-                            record(learner, failed_row(learner, messages.class_grading_failed(
-                                f"its files could not be copied for grading: {_reason(error)}")))
-                if waiting and stop.signal is None:
-                    # spawn, not fork: the progress bar's thread runs in this process while the pool starts workers.
-                    pool = ProcessPool(max_workers=min(workers, len(waiting)), initializer=start_worker,
-                                       initargs=(seed,), context=multiprocessing.get_context("spawn"))
-                    futures = {pool.schedule(grade_function, args=(learner, folder, time_limit), timeout=timeout):
-                               learner for learner, folder in waiting.items()}
-                    pending = set(futures)
-                    while pending and stop.signal is None:  # a stop is seen here, between two learners' records
-                        done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            record(futures[future], _outcome(future, futures[future], timeout))
-                        show_plain()  # every 10 s even when nothing finishes
+            return _grade_found(submissions, out, manifest, stop, pool, workers=workers, time_limit=time_limit,
+                                timeout=timeout, grade_function=grade_function, show_progress=show_progress,
+                                seed=seed, roster=roster, resume=resume, only=only)
         finally:
             if pool is not None:  # ends every worker; a busy one first ends its learner processes (_stop_grading)
                 pool.stop()
                 pool.join()
-            shutil.rmtree(stage, ignore_errors=True)
-            ordered = ClassRows(recorder.finish(order))
-            ordered.skipped = discovery.skipped
-        class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
-        if len(graded_now) < len(to_grade):  # stopped: the roster's learners who handed in nothing were not graded
-            raise ClassInterrupted(sum(row["status"] != NO_SUBMISSION for row in ordered), len(by_learner))
+
+
+def entry_count(folder: Path) -> int:
+    """How many entries ``folder`` holds (at least 1): the most workers a class of it can keep busy."""
+    try:
+        with os.scandir(folder) as entries:
+            return max(1, sum(1 for _ in entries))
+    except OSError:
+        return 1
+
+
+def _ready() -> None:
+    """A task that does nothing: scheduling it makes the pool start its workers."""
+
+
+def start_pool(count: int, seed: int | None):
+    """A pool of ``count`` grading workers, started now (pebble starts them with the first task)."""
+    from pebble import ProcessPool
+
+    # spawn, not fork: the progress bar's thread runs in this process while the pool starts workers.
+    pool = ProcessPool(max_workers=count, initializer=start_worker, initargs=(seed,),
+                       context=multiprocessing.get_context("spawn"))
+    pool.schedule(_ready)
+    return pool
+
+
+def _grade_found(submissions: Path, out: Path, manifest: Manifest, stop: StopRequests, pool, *, workers: int,
+                 time_limit: float | None, timeout: float | None, grade_function, show_progress: bool,
+                 seed: int | None, roster: list | None, resume: bool, only: list[str] | None) -> ClassRows:
+    """grade_class's work, with the pool it may have started already (or None: started here if needed)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    discovery = handins.discover(submissions, out.resolve(), manifest)
+    found = discovery.handins
+    if not found:
+        raise options.UsageError(messages.class_no_learners(submissions, len(discovery.skipped)))
+    absent = [absent_row(person, manifest) for person in handins.apply_roster(roster or [], found)]
+    handins.mark_duplicates(found, manifest)
+    names = handins.feedback_names([handin.learner for handin in found])
+    by_learner = {handin.learner: handin for handin in found}
+    known = {integrity.recorded()}
+    if timeout is None:
+        timeout = submission_timeout(time_limit or max(step.time_limit for step in manifest.steps))
+    chosen = _named_learners(only, by_learner) if only is not None else None
+    run = classlog.run_identity(integrity.digest(), seed, time_limit)
+    log_path = out / classlog.LOG_NAME
+    earlier = _earlier_run(log_path, run, required=not resume) if resume or only is not None else {}
+    digests = {learner: handin_digest(submissions, handin) for learner, handin in by_learner.items()}
+    kept, to_grade = _plan(by_learner, earlier, digests, resume=resume, chosen=chosen)
+    moved, lost = _refresh_kept(kept, by_learner, digests, names, manifest, out / FEEDBACK_SUBFOLDER)
+    to_grade = [learner for learner in by_learner if learner in to_grade or learner in lost]
+    if resume:
+        print(messages.class_resuming(len(kept), len(by_learner), log_path), file=sys.stderr)
+    left_out = [learner for learner in by_learner if learner not in kept and learner not in to_grade]
+    if left_out:  # --only alone: a learner no run graded yet (a stopped run, a late hand-in) has no row
+        print(messages.class_only_left_out(left_out), file=sys.stderr)
+    recorder = Recorder(out, manifest, run, digests, kept, names, absent, moved)
+    try:
+        write_skipped(out / SKIPPED_NAME, discovery.skipped)
+    except OSError as error:
+        raise options.UsageError(f"cannot write to {out}: {_reason(error)}") from None
+    order = sorted([*by_learner, *(row["learner"] for row in absent)], key=handins.learner_order)
+
+    console = Console(stderr=True)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TimeRemainingColumn(), console=console, disable=not (show_progress and console.is_terminal))
+    plain = PlainProgress(len(to_grade)) if show_progress and not console.is_terminal else None
+    graded_now: list[dict] = []
+
+    def record(learner: str, row: dict) -> None:
+        row = recorder.record(learner, add_found(row, by_learner[learner], manifest, names[learner], known))
+        graded_now.append(row)
+        if row.get("stderr"):
+            progress.console.print(printable(f"{learner}: {row['stderr'].rstrip()}"), markup=False,
+                                   highlight=False)
+        progress.advance(bar)
+        show_plain()
+
+    def show_plain() -> None:
+        if plain:
+            plain.update(len(graded_now), sum(row["status"] not in (GRADED, NO_FILES) for row in graded_now))
+
+    stage = Path(tempfile.mkdtemp(prefix="grade-class-"))  # the files found, copied: what the workers grade
+    try:
+        with progress:
+            bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))
+            waiting, futures = {}, {}
+
+            def schedule(learner: str, folder: Path) -> None:
+                futures[pool.schedule(grade_function, args=(learner, folder, time_limit), timeout=timeout)] = learner
+
+            for index, learner in enumerate(to_grade):
+                handin = by_learner[learner]
+                # A learner entry that is a link is never followed (it could be a classmate's, or the kit's
+                # solutions/): its row says so.
+                if handin.linked_entry:
+                    record(learner, failed_row(learner, messages.class_linked_folder(handin.entries[0])))
+                elif handin.error:
+                    record(learner, failed_row(learner, handin.error))
+                elif not handin.files:
+                    record(learner, no_files_row(handin, manifest))
+                else:
+                    try:
+                        folder = handin.stage(stage / f"{index:06d}")
+                    except OSError as error:
+                        record(learner, failed_row(learner, messages.class_grading_failed(
+                            f"its files could not be copied for grading: {_reason(error)}")))
+                        continue
+                    if pool is not None:  # graded while the others are copied
+                        schedule(learner, folder)
+                    else:
+                        waiting[learner] = folder
+            if (waiting or futures) and stop.signal is None:
+                if waiting:
+                    pool = start_pool(min(workers, len(waiting)), seed)
+                    for learner, folder in waiting.items():
+                        schedule(learner, folder)
+                pending = set(futures)
+                while pending and stop.signal is None:  # a stop is seen here, between two learners' records
+                    done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(futures[future], _outcome(future, futures[future], timeout))
+                    show_plain()  # every 10 s even when nothing finishes
+    finally:
+        if pool is not None:  # ends every worker; a busy one first ends its learner processes (_stop_grading)
+            pool.stop()
+            pool.join()
+        shutil.rmtree(stage, ignore_errors=True)
+        ordered = ClassRows(recorder.finish(order))
+        ordered.skipped = discovery.skipped
+    class_report.write(out / "report.html", ordered, manifest)  # the same rows as grades.csv, stopped or not
+    if len(graded_now) < len(to_grade):  # stopped: the roster's learners who handed in nothing were not graded
+        raise ClassInterrupted(sum(row["status"] != NO_SUBMISSION for row in ordered), len(by_learner))
     return ordered
 
 
