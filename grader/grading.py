@@ -1,7 +1,7 @@
 """Grading a folder of step files: run each step's checks (grader/steps/<step>/checks.py) with pytest and sum
 them up per step.
 
-The grading contract lives in one pytest plugin, GradingContext, handed to pytest.main:
+The grading contract lives in one pytest plugin, CheckSession, handed to pytest.main:
 - a checks module says whose checks it holds with a marker, ``pytestmark = pytest.mark.step("process-event")``;
 - each check is a test function taking ``run``, parametrized over the files it applies to: its own step's and
   every later step's, since the steps are cumulative;
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import inspect
 import os
+import queue
+import threading
 import traceback
-from contextlib import redirect_stdout
+from contextlib import nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -109,20 +111,84 @@ def check_hint(function) -> str:
     return " ".join((inspect.getdoc(function) or "").split())
 
 
-class GradingContext:
-    """The pytest plugin that is the grading contract (see the module's docstring): it gives each check the
-    runs it applies to, orders the checks, and collects the outcome of every one."""
+@dataclass
+class Grading:
+    """One grading's part of a check session: the runs its checks ask, and what came of each check."""
 
-    def __init__(self, manifest: Manifest, runs: dict[int, StepRun]):
-        self.manifest = manifest
-        self.runs = runs
-        self.outcomes: list[CheckOutcome] = []
-        self.collection_errors: list[str] = []  # checks modules that could not be collected, and why
-        self.setup_times: dict[str, tuple[float, float]] = {}  # a check's setup: when it began, how long it took
+    runs: dict[int, StepRun]
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    setup_times: dict[str, tuple[float, float]] = field(default_factory=dict)  # a check's setup: start, seconds
+    done: threading.Event = field(default_factory=threading.Event)
+    failure: BaseException | None = None  # why its checks did not all run: the grader's fault, or Ctrl-C
+
+    def applies(self, item) -> bool:
+        """Whether a collected check runs in this grading: its file's process started."""
+        run = self.runs.get(item.callspec.params["run"]) if hasattr(item, "callspec") else None
+        return run is not None and run.state == STARTED
 
     def close(self) -> None:
         for run in self.runs.values():
             run.close()
+
+
+class CheckSession:
+    """The pytest plugin that is the grading contract (see the module's docstring): it gives each check the
+    files it applies to, orders the checks, and collects the outcome of every one.
+
+    One pytest session serves any number of gradings, one after another: the checks are collected once, each
+    parametrized over step numbers, and each grading runs those of its files whose process started, through
+    pytest's own runtest protocol (as pytest-xdist's workers run the items they are sent). A grade-class worker
+    keeps one session for all its submissions; a single grading (``run_checks``) has one of its own."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.current: Grading | None = None
+        self.collection_errors: list[str] = []  # checks modules that could not be collected, and why
+        self._gradings: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._ended: str | None = None  # once the session is over: why no grading can run in it
+
+    def submit(self, grading: Grading | None) -> None:
+        """Queue ``grading`` (None: end the session once the ones before it are done)."""
+        with self._lock:
+            if self._ended is not None:
+                if grading is not None:
+                    grading.failure = RuntimeError(self._ended)
+                    grading.done.set()
+                return
+            self._gradings.put(grading)
+
+    def serve(self, capture: bool = True) -> None:
+        """Run pytest's session in this thread until a None is submitted; every grading submitted is answered.
+        ``capture``: keep what pytest prints for the reason it could not run (it prints nothing otherwise). A
+        session in a thread of its own does not: sys.stdout is the whole process's."""
+        previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # an instructor's own pytest plugins stay out
+        captured = StringIO()
+        code = None
+        try:
+            with redirect_stdout(captured) if capture else nullcontext():
+                code = pytest.main(_pytest_arguments(self.manifest), plugins=[self])
+        finally:
+            if previous is None:
+                os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+            else:
+                os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
+            self._end(code, captured.getvalue())
+
+    def _end(self, code, printed: str) -> None:
+        """The session is over: the gradings still waiting, and any submitted later, fail with the reason."""
+        if self.collection_errors:
+            reason = f"the grader's checks could not be collected: {self.collection_errors[0]}"
+        else:
+            reason = f"the grader's checks could not run (pytest exit code {code}):\n{printed}"
+        with self._lock:
+            self._ended = reason
+        while not self._gradings.empty():
+            grading = self._gradings.get()
+            if grading is not None:  # stopped by Ctrl-C before its checks ran, or a session that could not start
+                grading.failure = KeyboardInterrupt() if code == pytest.ExitCode.INTERRUPTED else RuntimeError(reason)
+                grading.done.set()
 
     def step_of(self, node) -> Step:
         """The step whose checks ``node`` (a check, or its definition) belongs to, from its module's marker."""
@@ -136,7 +202,12 @@ class GradingContext:
             self.collection_errors.append(problem)
             raise pytest.UsageError(problem) from None
 
-    # --- pytest hooks ---------------------------------------------------------------------------
+    # --- pytest hooks and the one fixture ----------------------------------------------------------
+
+    @pytest.fixture
+    def run(self, request) -> StepRun:
+        """The StepRun of the file a check is parametrized over, in the grading that is running."""
+        return self.current.runs[request.param]
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "step(slug): the step whose checks a module holds; they run on that "
@@ -152,18 +223,36 @@ class GradingContext:
     def pytest_generate_tests(self, metafunc):
         if "run" in metafunc.fixturenames:
             first = self.step_of(metafunc.definition)
-            runs = [run for number, run in self.runs.items() if number >= first.number and run.state == STARTED]
-            metafunc.parametrize("run", runs, ids=[f"step{run.step.number}" for run in runs])
+            numbers = [step.number for step in self.manifest.steps if step.number >= first.number]
+            metafunc.parametrize("run", numbers, ids=[f"step{number}" for number in numbers], indirect=True)
 
     def pytest_collection_modifyitems(self, items):
-        items.sort(key=_order)
+        items.sort(key=lambda item: _order(item, self.manifest))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        while (grading := self._gradings.get()) is not None:
+            self.current = grading
+            try:
+                if self.collection_errors:  # a broken checks module: no grading can run
+                    raise RuntimeError(f"the grader's checks could not be collected: {self.collection_errors[0]}")
+                items = [item for item in session.items if grading.applies(item)]
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None  # None: tear everything down
+                    item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            except BaseException as error:  # noqa: BLE001 - this grading's (Ctrl-C included); the session goes on
+                grading.failure = error
+            finally:
+                self.current = None
+                grading.done.set()
+        return True
 
     def pytest_runtest_setup(self, item):
         # The bonus step's learner process has the most to do: as soon as its file has run, send it all of
         # it, so that it works while the grader checks the other steps.
         from .steps import answers  # with boto3 and moto: imported once the checks run, not before
 
-        for run in self.runs.values():
+        for run in self.current.runs.values():
             if run.step.simulated_aws and "prefetched" not in run.memo and run.module_has_run():
                 run.memo["prefetched"] = True
                 answers.prefetch(run)
@@ -175,23 +264,24 @@ class GradingContext:
         callspec = getattr(item, "callspec", None)
         if callspec is None or "run" not in callspec.params:
             return
+        grading = self.current
         if call.when == "setup" and not report.failed:  # its time counts for the check (the bonus step's
-            self.setup_times[item.nodeid] = (call.start, call.duration)  # prefetch happens there)
+            grading.setup_times[item.nodeid] = (call.start, call.duration)  # prefetch happens there)
             return
         if call.when == "call" or (report.failed and call.when == "setup"):
-            started, setup_seconds = self.setup_times.pop(item.nodeid, (call.start, 0.0))
+            started, setup_seconds = grading.setup_times.pop(item.nodeid, (call.start, 0.0))
             error = call.excinfo.value if call.excinfo is not None and not report.skipped else None
             check = item.originalname.removeprefix("test_")
-            self.outcomes.append(CheckOutcome(callspec.params["run"].step.number, check, self.step_of(item).number,
-                                              error, hint=check_hint(item.function), started=started,
-                                              seconds=setup_seconds + call.duration))
+            grading.outcomes.append(CheckOutcome(callspec.params["run"], check, self.step_of(item).number, error,
+                                                 hint=check_hint(item.function), started=started,
+                                                 seconds=setup_seconds + call.duration))
 
 
-def _order(item) -> tuple[bool, bool]:
-    run = item.callspec.params.get("run") if hasattr(item, "callspec") else None
+def _order(item, manifest: Manifest) -> tuple[bool, bool]:
+    number = item.callspec.params.get("run") if hasattr(item, "callspec") else None
     # A step whose learner process starts a moto of its own is ready last: check it last, so the grader
     # works on the other steps meanwhile instead of waiting for it.
-    slow = isinstance(run, StepRun) and run.step.simulated_aws
+    slow = number is not None and manifest.step(number).simulated_aws
     # For each step, every check of the answer's shape first, then what DynamoDB makes of it: a step-2
     # file with StreamEnabled "True" hears about StreamEnabled, not a botocore type error.
     return slow, item.get_closest_marker("dynamodb") is not None
@@ -218,25 +308,46 @@ def _pytest_arguments(manifest: Manifest) -> list[str]:
     ]
 
 
-def run_checks(context: GradingContext) -> None:
-    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # an instructor's own pytest plugins stay out
-    captured = StringIO()
-    try:
-        with redirect_stdout(captured):
-            code = pytest.main(_pytest_arguments(context.manifest), plugins=[context])
-    finally:
-        context.close()
-        if previous is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
-    if context.collection_errors:  # pytest calls this "interrupted" too: a broken checks module, not Ctrl-C
-        raise RuntimeError(f"the grader's checks could not be collected: {context.collection_errors[0]}")
-    if code == pytest.ExitCode.INTERRUPTED:
+class CheckService:
+    """A check session kept in a thread of its own, for a process that grades many submissions (a grade-class
+    worker): pytest starts and collects the checks once, when the service starts."""
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.session = CheckSession(manifest)
+        self._thread = threading.Thread(target=self.session.serve, args=(False,), name="checks", daemon=True)
+
+    def start(self) -> None:
+        """Start the session and wait until it is ready (or over): a first grading with no runs goes through it.
+        A session that cannot run says why in each grading's failure."""
+        self._thread.start()
+        self.run(Grading({}))
+
+    def run(self, grading: Grading) -> None:
+        """Run ``grading``'s checks in the session; back once they are all done."""
+        self.session.submit(grading)
+        grading.done.wait()
+
+    def close(self) -> None:
+        """End the session once the gradings handed to it are done."""
+        self.session.submit(None)
+        self._thread.join()
+
+
+def run_checks(grading: Grading, manifest: Manifest, service: CheckService | None = None) -> None:
+    """Run the checks for ``grading``: in ``service``'s session, or in one of its own in this thread."""
+    if service is not None and service.manifest is manifest:
+        service.run(grading)
+    else:
+        session = CheckSession(manifest)
+        session.submit(grading)
+        session.submit(None)
+        session.serve()
+    if isinstance(grading.failure, KeyboardInterrupt):
         raise KeyboardInterrupt
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(f"the grader's checks could not run (pytest exit code {int(code)}):\n{captured.getvalue()}")
+    if grading.failure is not None:
+        raise grading.failure if isinstance(grading.failure, RuntimeError) else RuntimeError(
+            f"the grader's checks could not run: {type(grading.failure).__name__}: {grading.failure}")
 
 
 def _failure_text(error: BaseException | None) -> str:
@@ -264,15 +375,15 @@ def _printable(result: StepResult) -> StepResult:
     return result
 
 
-def _result_for(context: GradingContext, number: int) -> StepResult:
-    run = context.runs[number]
+def _result_for(grading: Grading, manifest: Manifest, number: int) -> StepResult:
+    run = grading.runs[number]
     step = run.step
     result = StepResult(step, run.display, Status.PASSED, hint=step.hint, tips=list(run.tips))
     if run.state == LINKED:
         result.status, result.message = Status.MISSING, messages.linked_file(run.display)
         return result
     if run.state == MISSING:
-        found = [display_path(path) for path in near_misses(run.file, step, {s.file for s in context.manifest.steps})]
+        found = [display_path(path) for path in near_misses(run.file, step, {s.file for s in manifest.steps})]
         result.status, result.message = Status.MISSING, messages.missing_file(run.display, step, found)
         result.near_misses = found
         return result
@@ -284,7 +395,7 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         return result
     if run.output is not None and run.output.truncated and not step.penalize_output_flood:
         result.tips.append(messages.output_truncated(run.display, run.output))
-    result.checks = [outcome for outcome in context.outcomes if outcome.step == number]
+    result.checks = [outcome for outcome in grading.outcomes if outcome.step == number]
     failures = [outcome for outcome in result.checks if outcome.error is not None]
     violation = run.sandbox_violation()
     result.crashed = run.crashed is not None
@@ -301,7 +412,7 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
         first = failures[0]
         if isinstance(first.error, CheckFailed):
             # A later step's file can break an earlier step's part: the hint of that part helps most.
-            result.hint, result.more_hint = context.manifest.step(first.first_step).hint, first.hint
+            result.hint, result.more_hint = manifest.step(first.first_step).hint, first.hint
             error = first.error
             result.detail = Detail(error.where, error.expected, error.found, error.explanation)
             # The learner's own prints help most here: a debugging print() shows what their code saw.
@@ -326,12 +437,16 @@ def _result_for(context: GradingContext, number: int) -> StepResult:
 
 def grade(manifest: Manifest, target: Path, steps: list[int], *, time_limit: float | None = None,
           grade_untouched: bool = False, runs: dict[int, StepRun] | None = None,
-          more_time: str = messages.MORE_TIME_LOCAL) -> list[StepResult]:
+          more_time: str = messages.MORE_TIME_LOCAL, service: CheckService | None = None) -> list[StepResult]:
     """Grade ``steps`` of the step files in ``target``. ``runs``: the same, already started by start_runs()
-    (the command line starts them before it imports pytest, boto3 and moto, so both go on at once)."""
+    (the command line starts them before it imports pytest, boto3 and moto, so both go on at once).
+    ``service``: a check session kept for many gradings (a grade-class worker's); else one is made for this one."""
     if runs is None:
         runs = start_runs(manifest, target, steps, time_limit=time_limit, grade_untouched=grade_untouched,
                           more_time=more_time)
-    context = GradingContext(manifest, runs)
-    run_checks(context)
-    return [_printable(_result_for(context, number)) for number in steps]
+    grading = Grading(runs)
+    try:
+        run_checks(grading, manifest, service)
+    finally:  # every learner process ends before a result is made (and when the grading is stopped)
+        grading.close()
+    return [_printable(_result_for(grading, manifest, number)) for number in steps]

@@ -1,0 +1,100 @@
+"""One pytest session serves many gradings (a grade-class worker keeps one for all its submissions): each grading
+gets exactly what a session of its own would give it, whatever the gradings before it were, and a session that
+cannot run fails every grading handed to it with the reason, never hangs one."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import KIT, MANIFEST
+from grader import grading
+from grader.grading import CheckService, Grading, grade
+
+CORPUS = KIT / "tests" / "corpus"
+
+
+def _submission(folder, replacements: dict) -> object:
+    """A copy of the solutions with some step files replaced: by text, or removed (None)."""
+    shutil.copytree(KIT / "solutions", folder)
+    for number, text in replacements.items():
+        path = folder / MANIFEST.step(number).file
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def _wrong(name: str) -> str:
+    return (CORPUS / "wrong" / name).read_text(encoding="utf-8")
+
+
+def _class(tmp_path) -> dict:
+    """Submissions that leave different things behind in a session: failures, crashes, missing and untouched files."""
+    return {
+        "right": _submission(tmp_path / "right", {}),
+        "wrong step 1": _submission(tmp_path / "wrong1", {1: _wrong("step1_key_type_range.py")}),
+        "wrong step 2": _submission(tmp_path / "wrong2", {2: _wrong("step2_no_view_type.py")}),
+        "crash and missing": _submission(tmp_path / "crash", {3: "raise ValueError('no')\n", 4: None}),
+        "bonus not started": _submission(tmp_path / "starter", {5: MANIFEST.step(5).starter_text()}),
+        "bonus duplicates": _submission(tmp_path / "bonus", {5: _wrong("step5_conditional_put_fails_on_redelivery.py")}),
+        "bonus crashes": _submission(tmp_path / "bonus2", {5: _wrong("step5_crashes_on_remove_new_image.py")}),
+    }
+
+
+def _facts(results) -> list:
+    """What a learner and an instructor see of a grading (times left out: they are the machine's)."""
+    return [(r.step.number, r.status, r.score, r.message, r.hint, r.more_hint, r.tips,
+             [(c.step, c.check, c.first_step, c.text) for c in r.checks]) for r in results]
+
+
+def test_one_session_grades_each_submission_as_a_session_of_its_own_would(tmp_path):
+    submissions = _class(tmp_path)
+    alone = {name: _facts(grade(MANIFEST, folder, MANIFEST.numbers)) for name, folder in submissions.items()}
+    assert len({repr(facts) for facts in alone.values()}) == len(submissions), "each submission is graded differently"
+
+    service = CheckService(MANIFEST)
+    service.start()
+    try:
+        order = [*submissions, *random.Random(8).sample(list(submissions), len(submissions))]  # twice, shuffled
+        for name in order:
+            shared = _facts(grade(MANIFEST, submissions[name], MANIFEST.numbers, service=service))
+            assert shared == alone[name], name
+        (step3,) = grade(MANIFEST, submissions["right"], [3], service=service)  # some steps only
+        assert step3.passed and [c.step for c in step3.checks] == [3] * len(step3.checks)
+    finally:
+        service.close()
+
+
+def test_a_session_that_cannot_start_fails_each_grading_with_its_reason(monkeypatch):
+    arguments = grading._pytest_arguments
+    monkeypatch.setattr(grading, "_pytest_arguments", lambda manifest: [*arguments(manifest), "no-such-checks.py"])
+    service = CheckService(MANIFEST)
+    service.start()
+    for _ in range(2):  # every grading, at once
+        with pytest.raises(RuntimeError, match="the grader's checks could not run"):
+            grading.run_checks(Grading({}), MANIFEST, service)
+    service.close()
+
+
+def test_a_broken_checks_module_makes_every_row_of_a_class_a_grader_error(tmp_path):
+    kit = tmp_path / "kit"
+    for folder in ("grader", "steps", "solutions"):
+        shutil.copytree(KIT / folder, kit / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    step = MANIFEST.by_slug("process-event")
+    checks = kit / "grader" / "steps" / step.identifier / "checks.py"
+    checks.write_text(checks.read_text(encoding="utf-8") + "\nraise ImportError('a broken check')\n", encoding="utf-8")
+    for learner in ("ada", "ben", "cy"):
+        shutil.copytree(KIT / "solutions", tmp_path / "class" / learner)
+    done = subprocess.run([sys.executable, "-m", "grader.classroom", str(tmp_path / "class"), "--out",
+                           str(tmp_path / "grades"), "--workers", "1"], cwd=kit, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stderr
+    rows = (tmp_path / "grades" / "grades.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(rows) == 3 and all(",error," in row and "a broken check" in row for row in rows), rows
+    assert "Traceback" not in done.stderr
