@@ -210,6 +210,11 @@ class CheckSession:
         return self.current.runs[request.param]
 
     def pytest_configure(self, config):
+        # No traceback in pytest's reports of a failed check: nothing reads them (the outcome keeps the error
+        # itself), and pytest's default, a long traceback with each frame's source and arguments, costs several
+        # milliseconds a failure, most of the grading of a wrong answer. (The option is the terminal plugin's,
+        # which is not loaded: set here, where --tb cannot be given.)
+        config.option.tbstyle = "no"
         config.addinivalue_line("markers", "step(slug): the step whose checks a module holds; they run on that "
                                            "step's file and on every later step's")
         config.addinivalue_line("markers", "dynamodb: asks the simulated DynamoDB; runs after every check of the "
