@@ -1,6 +1,6 @@
 """Time `python -m grader.classroom` on a class of correct submissions (copies of solutions/).
 
-    python benchmarks/class_throughput.py [--submissions 200] [--workers 2] [--no-bonus] [--sandbox KIND]
+    python benchmarks/class_throughput.py [--submissions 200] [--workers 2] [--no-bonus] [--wrong] [--sandbox KIND]
 
 (in the kit's environment, e.g. .nox/tests/bin/python). Prints the total wall time, workers' start-up
 included, and the throughput in submissions per second. The bar: 10 submissions/s on 2 cores. It also prints
@@ -8,7 +8,9 @@ the CPU time spent per submission (the grading, its workers and every learner pr
 a cgroup of its own (exact on a busy machine too); else the whole machine's busy time during the run (from /proc/stat: learner processes killed at the end of their run are never
 reaped by their parents, so the children's times that os.times() reports leave them out), which is the
 grading's own only on an otherwise idle machine. With --no-bonus the bonus steps' files are
-left as their starters (not started, so never run), as in a class where nobody tried them.
+left as their starters (not started, so never run), as in a class where nobody tried them. With --wrong each
+learner has one wrong answer from tests/corpus/wrong/ in place of that step's file, taken in turn (those that
+loop until the time limit left out: each costs the limit, by design).
 """
 
 from __future__ import annotations
@@ -26,11 +28,23 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent
 
 
-def bonus_steps() -> list:
+def manifest():
     sys.path.insert(0, str(KIT))
     from grader.manifest import load_manifest
 
-    return [step for step in load_manifest().steps if step.bonus]
+    return load_manifest()
+
+
+def wrong_answers() -> list[tuple[str, str]]:
+    """(file name, text) of every wrong answer in the corpus that does not loop until the time limit."""
+    answers = []
+    steps = {step.slug: step for step in manifest().steps}
+    for path in sorted((KIT / "tests" / "corpus" / "wrong").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        header = dict(line[2:].split(": ", 1) for line in text.splitlines() if line.startswith("# ") and ": " in line)
+        if header.get("status") != "timeout" and header.get("step") in steps:
+            answers.append((steps[header["step"]].file, text))
+    return answers
 
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting, where it is mounted and ours to write
@@ -75,16 +89,21 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-bonus", action="store_true", help="leave the bonus steps' files as their starters")
+    parser.add_argument("--wrong", action="store_true", help="give each learner one wrong answer from the corpus")
     parser.add_argument("--sandbox", choices=("auto", "bubblewrap", "separate-user", "none"), default="auto",
                         help="the confinement to grade in (GRADER_SANDBOX; none grades with --unconfined)")
     args = parser.parse_args()
-    unstarted = bonus_steps() if args.no_bonus else []
+    unstarted = [step for step in manifest().steps if step.bonus] if args.no_bonus else []
+    wrong = wrong_answers() if args.wrong else []
     with tempfile.TemporaryDirectory() as folder:
         submissions, out = Path(folder) / "submissions", Path(folder) / "grades"
         for number in range(args.submissions):
             learner = shutil.copytree(KIT / "solutions", submissions / f"learner{number:04d}")
             for step in unstarted:
                 (learner / step.file).write_text(step.starter_text(), encoding="utf-8")
+            if wrong:
+                file, text = wrong[number % len(wrong)]
+                (learner / file).write_text(text, encoding="utf-8")
         with CountedCPU() as counted:
             before = os.times()
             busy_before = machine_busy_seconds()
@@ -106,13 +125,17 @@ def main() -> None:
                 cpu, source = counted.seconds(), "its own cgroup: the grading and all it started, whatever else runs"
         with (out / "grades.csv").open(encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
-    full_marks = sum(row["status"] == "graded" and float(row["total"]) >= float(row["max_total"]) for row in rows)
+    graded = [row for row in rows if row["status"] == "graded"]
+    core_right = sum(float(row["core_total"]) >= float(row["max_total"]) for row in graded)
+    bonus_numbers = [step.number for step in manifest().steps if step.bonus]
+    bonus_right = sum(all(row[f"step{n}_status"] == "passed" for n in bonus_numbers) for row in graded)
     what = " (bonus steps not started)" if args.no_bonus else ""
+    what += f" (each with one of {len(wrong)} wrong answers)" if wrong else ""
     kinds = sorted({row.get("confinement", "?") for row in rows})
     print(f"{args.submissions} submissions{what} on {args.workers} workers, sandbox {', '.join(kinds)}: "
           f"{seconds:.2f} s wall time, "
           f"{args.submissions / seconds:.1f} submissions/s (exit code {done.returncode}, "
-          f"{full_marks}/{len(rows)} with full marks)")
+          f"{len(graded)}/{len(rows)} graded, {core_right} with every core step right, {bonus_right} with the bonus right)")
     print(f"CPU time ({source}): {cpu:.1f} s, {1000 * cpu / args.submissions:.0f} ms per submission "
           f"(at most {os.cpu_count() * args.submissions / cpu:.1f} submissions/s on {os.cpu_count()} idle cores)")
 
