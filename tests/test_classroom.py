@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,41 @@ def test_the_csv_is_safe_in_a_spreadsheet_and_says_core_bonus_and_each_status(tm
     assert [solved[f"{column}_status"] for column in STEP_COLUMNS] == ["passed"] * len(STEP_COLUMNS)
     assert [grades["ann"][f"{column}_status"] for column in STEP_COLUMNS] == ["not_started"] * len(STEP_COLUMNS)
     assert "Step 1" in feedback(out, formula), "the feedback file keeps the folder's own name"
+
+
+# --- where the files to grade are copied ----------------------------------------------------------------------
+
+def test_the_files_to_grade_are_copied_to_memory_where_it_has_room_else_to_the_disk(tmp_path, monkeypatch):
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(classroom, "MEMORY_FOLDER", memory)
+    room = os.statvfs(memory).f_bavail * os.statvfs(memory).f_frsize
+    assert classroom.staging_roots(1000) == ([str(memory), None] if room > classroom.MEMORY_SPARE + 2000 else [None])
+    assert classroom.staging_roots(room) == [None]  # not twice the room the files need: the disk
+    monkeypatch.setattr(classroom, "MEMORY_FOLDER", tmp_path / "none")
+    assert classroom.staging_roots(1000) == [None]
+
+
+def test_a_copy_the_memory_folder_refuses_goes_to_the_next_folder_and_leaves_nothing_half_written(tmp_path):
+    from grader.submissions import Handin
+
+    full, disk = tmp_path / "full", tmp_path / "disk"
+    full.write_text("a file where the folder should be: every copy into it fails")
+    disk.mkdir()
+    handin = Handin("ada", files={CREATE_TABLE.file: b"products_table = {}\n"}, folder=("steps",))
+    folder = classroom.stage_copy(handin, [full / "stage", disk], "000001")
+    assert folder == disk / "000001"
+    assert (folder / "steps" / CREATE_TABLE.file).read_bytes() == b"products_table = {}\n"
+    with pytest.raises(OSError):
+        classroom.stage_copy(handin, [full / "stage"], "000002")
+
+
+def test_a_class_run_leaves_no_copy_behind_in_memory_or_on_disk(tmp_path):
+    copy_solutions(tmp_path / "submissions" / "ada")
+    before = {root: set(os.listdir(root)) for root in (classroom.MEMORY_FOLDER, Path(tempfile.gettempdir()))
+              if root.is_dir()}
+    done = run_cli(str(tmp_path / "submissions"), "--out", str(tmp_path / "grades"), module="grader.classroom",
+                   timeout=300)
+    assert done.returncode == 0, done.stderr
+    for root, names in before.items():
+        assert not [name for name in set(os.listdir(root)) - names if name.startswith("grade-class-")], root
