@@ -222,8 +222,8 @@ def _first_outside(header: dict, fds: list, control: socket.socket, setup: Setup
 
 # What the harness imports in every run, or in most (a function's signature, a traceback, a Lambda context,
 # an answer's values), once here instead: an import in a run costs it milliseconds (inspect alone ~5 ms).
-RUN_IMPORTS = ("linecache", "tokenize", "encodings.utf_8_sig", "threading", "queue", "resource", "math", "inspect",
-               "traceback")
+RUN_IMPORTS = ("linecache", "tokenize", "encodings.utf_8_sig", "encodings.ascii", "threading", "queue", "resource",
+               "math", "inspect", "traceback")
 
 
 def _warm_up(with_boto3: bool) -> None:
@@ -231,6 +231,8 @@ def _warm_up(with_boto3: bool) -> None:
     description loaded once."""
     for name in RUN_IMPORTS:
         importlib.import_module(name)
+    for function in ("prctl", "mount", "unshare", "syscall"):  # ctypes looks each up once, on first use
+        getattr(_libc, function)
     if not with_boto3:
         return
     try:
