@@ -307,6 +307,10 @@ def _pytest_arguments(manifest: Manifest) -> list[str]:
         "--rootdir", str(STEPS_DIR),
         # --assert=plain: the checks raise their own failures, so no assert rewriting at import.
         "--assert=plain",
+        # The kit's folder, where the checks' package is found, goes at the end of sys.path, if at all: a grading
+        # leaves the import path of the process it runs in as it was (pytest's default puts it first, and a later
+        # import of a same-named module, e.g. a conftest, then finds the kit's).
+        "--import-mode=append",
         # Plugins the checks do not use, each of which costs start-up time or time per check. Without "terminal"
         # no report is drawn at all (a failing check is its message; the hooks above collect every outcome).
         *[arg for plugin in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{plugin}")],

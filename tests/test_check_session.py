@@ -8,6 +8,7 @@ import random
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +99,13 @@ def test_a_broken_checks_module_makes_every_row_of_a_class_a_grader_error(tmp_pa
     rows = (tmp_path / "grades" / "grades.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert len(rows) == 3 and all(",error," in row and "a broken check" in row for row in rows), rows
     assert "Traceback" not in done.stderr
+
+
+def test_a_grading_leaves_the_import_path_of_its_process_in_its_order(tmp_path, monkeypatch):
+    """A worker's tasks import modules after its gradings (a test's module, its conftest): the kit's folder put
+    first on sys.path would make them find the kit's modules of the same name."""
+    monkeypatch.setattr(sys, "path", [entry for entry in sys.path if Path(entry or ".").resolve() != KIT])
+    before = list(sys.path)
+    (result,) = grade(MANIFEST, _submission(tmp_path / "ada", {}), [1])
+    assert result.passed, result.message
+    assert sys.path[:len(before)] == before
