@@ -245,12 +245,21 @@ class CheckSession:
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None  # None: tear everything down
                     item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
-            except BaseException as error:  # noqa: BLE001 - this grading's (Ctrl-C included); the session goes on
+            except BaseException as error:  # noqa: BLE001 - this grading's (Ctrl-C included)
                 grading.failure = error
+                if not self.collection_errors:  # it broke off mid-check: pytest's state is not to be trusted, so
+                    with self._lock:            # this session takes no more (a service starts a new one)
+                        self._ended = f"a grading before broke off: {type(error).__name__}: {error}"
+                    return True
             finally:
                 self.current = None
                 grading.done.set()
         return True
+
+    @property
+    def ended(self) -> bool:
+        with self._lock:
+            return self._ended is not None
 
     def pytest_runtest_setup(self, item):
         # The bonus step's learner process has the most to do: as soon as its file has run, send it all of
@@ -323,7 +332,10 @@ class CheckService:
 
     def __init__(self, manifest: Manifest):
         self.manifest = manifest
-        self.session = CheckSession(manifest)
+        self._new_session()
+
+    def _new_session(self) -> None:
+        self.session = CheckSession(self.manifest)
         self._thread = threading.Thread(target=self.session.serve, args=(False,), name="checks", daemon=True)
 
     def start(self) -> None:
@@ -333,7 +345,12 @@ class CheckService:
         self.run(Grading({}))
 
     def run(self, grading: Grading) -> None:
-        """Run ``grading``'s checks in the session; back once they are all done."""
+        """Run ``grading``'s checks in the session; back once they are all done. A session that a grading broke
+        off in is replaced first."""
+        if self.session.ended:
+            self._thread.join()
+            self._new_session()
+            self._thread.start()
         self.session.submit(grading)
         grading.done.wait()
 

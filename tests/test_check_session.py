@@ -109,3 +109,30 @@ def test_a_grading_leaves_the_import_path_of_its_process_in_its_order(tmp_path, 
     (result,) = grade(MANIFEST, _submission(tmp_path / "ada", {}), [1])
     assert result.passed, result.message
     assert sys.path[:len(before)] == before
+
+
+@pytest.mark.filterwarnings("ignore::pluggy.PluggyTeardownRaisedWarning")  # what pluggy says of that fault
+def test_a_grading_that_breaks_off_mid_check_leaves_the_next_one_a_session_that_works(tmp_path, monkeypatch):
+    """Something that escapes pytest's protocol in the middle of a check (here, a fault in the hook that records
+    outcomes) may leave pytest's state half set up: the next grading gets a new session, and its true result."""
+    right = _submission(tmp_path / "right", {})
+    alone = _facts(grade(MANIFEST, right, MANIFEST.numbers))
+    service = CheckService(MANIFEST)
+    service.start()
+    try:
+        hint = grading.check_hint
+        calls = []
+
+        def hint_that_fails_once(function):
+            calls.append(function)
+            if len(calls) == 3:
+                raise OSError("a fault in the grader's own hook")
+            return hint(function)
+
+        monkeypatch.setattr(grading, "check_hint", hint_that_fails_once)
+        with pytest.raises(RuntimeError, match="a fault in the grader's own hook"):
+            grade(MANIFEST, right, MANIFEST.numbers, service=service)
+        for _ in range(2):
+            assert _facts(grade(MANIFEST, right, MANIFEST.numbers, service=service)) == alone
+    finally:
+        service.close()
