@@ -417,7 +417,8 @@ def _result_for(grading: Grading, manifest: Manifest, number: int) -> StepResult
         result.status, result.message = Status.NOT_STARTED, messages.not_started(run.display)
         return result
     if not run.processes_ended:  # something of the learner's may still be running: no verdict on this run
-        result.status, result.message = Status.ERROR, messages.grader_fault(messages.PROCESSES_NOT_ENDED)
+        result.status = Status.ERROR
+        result.message = messages.grader_fault(messages.PROCESSES_NOT_ENDED, local=run.local)
         return result
     if run.output is not None and run.output.truncated and not step.penalize_output_flood:
         result.tips.append(messages.output_truncated(run.display, run.output))
@@ -433,7 +434,8 @@ def _result_for(grading: Grading, manifest: Manifest, number: int) -> StepResult
         if result.message != violation:  # what the learner's code printed was added: reports may show it apart
             result.printed = messages.printed_block(run.output)
     elif not result.checks:
-        result.status, result.message = Status.ERROR, messages.grader_fault("no check ran for this step")
+        result.status = Status.ERROR
+        result.message = messages.grader_fault("no check ran for this step", local=run.local)
     elif failures:
         first = failures[0]
         if isinstance(first.error, CheckFailed):
@@ -455,7 +457,7 @@ def _result_for(grading: Grading, manifest: Manifest, number: int) -> StepResult
             if os.environ.get("GRADER_DEBUG"):  # as for every fault of the grader: details on request
                 traceback.print_exception(type(first.error), first.error, first.error.__traceback__)
             result.status = Status.ERROR
-            result.message = messages.grader_fault(f"{type(first.error).__name__}: {first.error}")
+            result.message = messages.grader_fault(f"{type(first.error).__name__}: {first.error}", local=run.local)
     if not result.passed and run.output is not None:
         result.output = messages.last_lines(run.output)
     return result

@@ -236,9 +236,11 @@ def too_much_memory(display: str, limit: int) -> str:
             "for a list or string that grows without end.")
 
 
-def grader_fault(detail: str) -> str:
+def grader_fault(detail: str, *, local: bool = False) -> str:
+    """``local``: the learner runs the grader themselves, and can ask it for the details (elsewhere, on Gradescope,
+    Exercism or in a class's feedback, they cannot: the instructor can)."""
     return (f"The grader itself went wrong ({detail}). This is not your fault; please tell your instructor "
-            "and include this message (GRADER_DEBUG=1 shows the details).")
+            "and include this message" + (" (GRADER_DEBUG=1 shows the details)." if local else "."))
 
 
 def last_lines(output, count: int = 10) -> str:
@@ -455,6 +457,10 @@ def gradescope_extra_credit(points: float, core_points: float) -> str:
     return (f"Extra credit: this optional step's points ({points:g}) come on top of the assignment's "
             f"{core_points:g} points.")
 
+
+
+def exercism_missing(file: str) -> str:
+    return f"Your solution has no {file}. Submit it with your other step files."
 
 
 def gradescope_missing(file: str) -> str:

@@ -216,7 +216,7 @@ def as_exercism(results: list[StepResult], grader_modified: bool = False, **fact
                 "status": "pass" if result.passed else "error" if result.status in (Status.ERROR, Status.TIMEOUT) else "fail",
                 "test_code": test_code(result.step, names)}
         if not result.passed:
-            test["message"] = f"{message_without_output(result)}\n{messages.HINT_LABEL} {result.hint}"
+            test["message"] = _exercism_message(result, with_hint=True)
         if result.output:
             test["output"] = _cap_output(result.output)
         tests.append(test)
@@ -225,8 +225,15 @@ def as_exercism(results: list[StepResult], grader_modified: bool = False, **fact
                 "grader_modified": grader_modified, **facts}
     if results and all(test["status"] == "error" for test in tests):
         document["status"] = "error"
-        document["message"] = message_without_output(results[0])
+        document["message"] = _exercism_message(results[0], with_hint=False)
     return json.dumps(document, indent=2)
+
+
+def _exercism_message(result: StepResult, *, with_hint: bool) -> str:
+    if result.status == Status.MISSING:  # the runner's learner cannot type the kit's commands (nox -s reset)
+        return messages.exercism_missing(result.step.file)
+    text = message_without_output(result)
+    return f"{text}\n{messages.HINT_LABEL} {result.hint}" if with_hint else text
 
 
 FORMATS = {"json": as_json, "junit": as_junit, "exercism": as_exercism}

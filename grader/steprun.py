@@ -88,6 +88,11 @@ class StepRun:
         else:
             self.state = STARTED
 
+    @property
+    def local(self) -> bool:
+        """Whether the learner runs the grader themselves (the kit's commands are theirs to type)."""
+        return self.more_time == messages.MORE_TIME_LOCAL
+
     def start(self) -> None:
         if self.state == STARTED and self._process is None:
             self._process = LearnerProcess(
@@ -285,7 +290,8 @@ class StepRun:
             return RunProblem(Status.ERROR, messages.with_output(messages.channel_garbled(self.display), output))
         if isinstance(event, Ending):
             if event.kind == "sandbox_failed":
-                return RunProblem(Status.ERROR, messages.grader_fault("the sandbox for your file could not be set up"))
+                return RunProblem(Status.ERROR, messages.grader_fault("the sandbox for your file could not be set up",
+                                                                      local=self.local))
             if event.kind in ("timeout", "cpu"):
                 text = messages.timeout(self.display, self.time_limit, phase, function, self.waiting_threads,
                                         processor=event.kind == "cpu", more_time=self.more_time)
@@ -309,9 +315,9 @@ class StepRun:
                 # then speak for the grader.
                 if os.environ.get("GRADER_DEBUG"):
                     print(str(event.get("detail", "")).strip(), file=sys.stderr)
-                text = messages.grader_fault("in the harness that runs your file")
+                text = messages.grader_fault("in the harness that runs your file", local=self.local)
             else:
-                text = messages.grader_fault(f"unexpected event {kind!r}")
+                text = messages.grader_fault(f"unexpected event {kind!r}", local=self.local)
         return RunProblem(Status.ERROR, messages.with_output(text, output))
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from conftest import KIT, MANIFEST
+from grader import messages
 
 RUN_SH = KIT / "bin" / "run.sh"
 SLUG = "dynamodb-streams"
@@ -81,3 +82,28 @@ def test_it_exits_non_zero_only_when_it_could_not_run(tmp_path):
     done = run_sh(SLUG, str(solution), str(output), python=str(failing_python))
     assert done.returncode == 3
     assert not output.exists() or not list(output.iterdir()), "no results.json, not even half of one"
+
+
+FORGED_HARNESS_FAULT = """
+import json, sys
+_channel = sys.modules["__main__"].grader_channel.outgoing
+_channel.write(json.dumps({"event": "harness_fault", "detail": "forged"}).encode() + b"\\n")
+_channel.flush()
+"""
+
+
+def test_the_learner_reads_no_advice_for_the_local_kit(tmp_path):
+    """No `nox -s reset` for a missing file and no GRADER_DEBUG for a grader fault: the runner's learner can set
+    neither. (The fault here is forged by the learner's own file, which the grader reports as its own.)"""
+    solution, output = tmp_path / "solution", tmp_path / "output"
+    shutil.copytree(KIT / "solutions", solution)
+    (solution / MANIFEST.step(1).file).unlink()
+    with (solution / ENABLE_STREAMS.file).open("a", encoding="utf-8") as file:
+        file.write(FORGED_HARNESS_FAULT)
+    assert run_sh(SLUG, str(solution), str(output)).returncode == 0
+    tests = results(output)["tests"]
+    assert tests[0]["status"] == "fail" and tests[0]["message"] == messages.exercism_missing(MANIFEST.step(1).file)
+    assert "The grader itself went wrong" in tests[ENABLE_STREAMS.number - 1]["message"]
+    text = (output / "results.json").read_text(encoding="utf-8")
+    for local in ("nox ", "--time-limit", "GRADER_DEBUG"):
+        assert local not in text

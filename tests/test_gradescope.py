@@ -311,13 +311,22 @@ def test_a_wrong_visibility_in_the_manifest_is_one_line(tmp_path):
     assert "'secret'" in line and not (tmp_path / "g.zip").exists()
 
 
+FORGED_HARNESS_FAULT = """
+import json, sys
+_channel = sys.modules["__main__"].grader_channel.outgoing
+_channel.write(json.dumps({"event": "harness_fault", "detail": "forged"}).encode() + b"\\n")
+_channel.flush()
+"""
+
+
 def test_students_never_read_advice_for_the_local_kit(root):
-    """No `nox -s ...` and no --time-limit: a Gradescope student can run neither."""
+    """No `nox -s ...`, no --time-limit and no GRADER_DEBUG: a Gradescope student can use none of them."""
     edit_manifest(root, {"time_limit = 10\n": "time_limit = 1\n"})  # the loop below stops sooner
     submission = root / "submission"
     put(submission, without=(CREATE_TABLE.file, PROCESS_EVENT.file))
     (submission / CREATE_TABLE.file).write_text(CREATE_TABLE.starter_text())  # not started
-    (submission / "step3.py").write_text((KIT / "solutions" / PROCESS_EVENT.file).read_text())  # renamed
+    # Renamed, and it forges a fault of the grader's harness: the grader reports it as its own, in words for here.
+    (submission / "step3.py").write_text((KIT / "solutions" / PROCESS_EVENT.file).read_text() + FORGED_HARNESS_FAULT)
     with (submission / ENABLE_STREAMS.file).open("a") as file:
         file.write("\nwhile True:\n    pass\n")
     with (submission / SIMULATE_EVENT.file).open("a") as file:
@@ -327,12 +336,13 @@ def test_students_never_read_advice_for_the_local_kit(root):
                    "except OSError:\n    pass\n")
     document = run_autograder(root)
     # step3.py is graded as the step file it was meant to be (the finder's note says so).
-    assert document["extra_data"]["statuses"] == {"1": "not_started", "2": "timeout", "3": "passed", "4": "error",
+    assert document["extra_data"]["statuses"] == {"1": "not_started", "2": "timeout", "3": "error", "4": "error",
                                                   "5": "error"}
+    assert "The grader itself went wrong" in document["tests"][PROCESS_EVENT.number - 1]["output"]
     assert messages.MORE_TIME_ELSEWHERE in document["tests"][ENABLE_STREAMS.number - 1]["output"]
     for submitted in ("everything wrong", "nothing at all"):
         text = (root / "results" / "results.json").read_text(encoding="utf-8")
-        for local in ("nox ", "--time-limit"):
+        for local in ("nox ", "--time-limit", "GRADER_DEBUG"):
             assert local not in text, f"{submitted}: {local!r} reached the student"
         shutil.rmtree(submission)
         submission.mkdir()

@@ -42,6 +42,7 @@ def test_a_forged_harness_fault_does_not_put_learner_words_in_the_graders_mouth(
     steps = graded_step(solutions_copy, 1, WRITE_ON_THE_CHANNEL.format(lines=(forged + "\n").encode()))
     assert steps[0]["status"] == "error"
     assert "email your grade" not in steps[0]["message"]
+    assert "GRADER_DEBUG=1 shows the details" in steps[0]["message"]  # this learner runs the grader themselves
 
 
 def test_no_aws_request_is_answered_once_the_run_is_stopped(tmp_path):
