@@ -626,6 +626,20 @@ def staging_roots(needed: int) -> list[str | None]:
     return [str(MEMORY_FOLDER), None] if room > 2 * needed + MEMORY_SPARE else [None]
 
 
+def make_stages(needed: int) -> list[Path]:
+    """A new folder in each of staging_roots(), passing over one that cannot be made there (a memory folder with
+    room in bytes but no inode left, say); raises OSError if none can be made."""
+    stages, problem = [], None
+    for root in staging_roots(needed):
+        try:
+            stages.append(Path(tempfile.mkdtemp(prefix="grade-class-", dir=root)))
+        except OSError as error:
+            problem = error
+    if not stages:
+        raise problem or OSError("no folder to copy the files to")
+    return stages
+
+
 MEMORY_SPARE = 64 * 1024 * 1024  # left free in the folder in memory for everything else that uses it
 
 
@@ -705,7 +719,10 @@ def _grade_found(submissions: Path, out: Path, manifest: Manifest, stop: StopReq
 
     # The files found, copied: what the workers grade.
     needed = sum(len(data) for learner in to_grade for data in by_learner[learner].files.values())
-    stages = [Path(tempfile.mkdtemp(prefix="grade-class-", dir=root)) for root in staging_roots(needed)]
+    try:
+        stages = make_stages(needed)
+    except OSError as error:
+        raise options.UsageError(f"cannot make a folder to copy the files to grade into: {_reason(error)}") from None
     try:
         with progress:
             bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))

@@ -96,6 +96,7 @@ class LearnerAccount:
         self.account_id = f"{self._number:012d}"
         self.requests = 0
         self.bytes_received = 0
+        self._closed = False  # given back: its number may be another run's now, so nothing is answered in it
 
     def serve(self, request: dict) -> dict:
         """Answer one forwarded botocore request {"method", "url", "headers", "body" (base64)} with
@@ -149,6 +150,8 @@ class LearnerAccount:
         prepared_headers[aws.ACCOUNT_HEADER] = self.account_id
         prepared = AWSPreparedRequest(method, url, prepared_headers, body, stream_output=False)
         with aws.MOTO_LOCK:
+            if self._closed:  # a request read after the run ended: it must not reach the account's next holder
+                raise RuntimeError("the run is over")
             dynamodb, streams = aws.clients()  # moto is started
             client = streams if SERVED_URL.match(url).group(1) else dynamodb
             _, response = client.meta.events.emit_until_response(_send_event(client, prepared_headers),
@@ -191,6 +194,7 @@ class LearnerAccount:
         from . import aws
 
         with aws.MOTO_LOCK:
+            self._closed = True
             aws.forget_account(self.account_id)
         with _accounts_lock:
             _accounts_in_use.discard(self._number)

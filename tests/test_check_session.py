@@ -136,3 +136,26 @@ def test_a_grading_that_breaks_off_mid_check_leaves_the_next_one_a_session_that_
             assert _facts(grade(MANIFEST, right, MANIFEST.numbers, service=service)) == alone
     finally:
         service.close()
+
+
+# A bonus-step file that leaves a backlog of DynamoDB requests on its channel when its grading ends: slow scans
+# first (a long filter over a table of many items), then its audit table again with an item of its own. Served
+# after the run's account was given back, they would land in the next grading's account, which takes its number.
+BACKLOG_LEFT_BEHIND = '\n\nimport base64 as _b64, json as _json, sys as _sys, threading as _threading\n\n_channel = _sys.modules["__main__"].grader_channel.outgoing\n_calls = []\n\n\ndef _line(target, body):\n    return (_json.dumps({"event": "aws_request", "method": "POST", "url": "https://dynamodb.us-east-1.amazonaws.com/",\n                         "headers": {"X-Amz-Target": "DynamoDB_20120810." + target,\n                                     "Content-Type": "application/x-amz-json-1.0"},\n                         "body": _b64.b64encode(_json.dumps(body).encode()).decode()}) + "\\n").encode()\n\n\n_SCAN = _line("Scan", {"TableName": "Big", "FilterExpression": " OR ".join(["k = :a"] * 400),\n                       "ExpressionAttributeValues": {":a": {"S": "none"}}})\n_CREATE = _line("CreateTable", {**audit_table})\n_JUNK = _line("PutItem", {"TableName": "InventoryAudit", "Item": {"ProductID": {"S": "P-FROM-A"},\n                                                                  "SequenceNumber": {"S": "999"}}})\n\n\ndef _flood():\n    for _ in range(20):\n        _channel.write(_SCAN * 5 + _CREATE + _JUNK)\n        _channel.flush()\n\n\n_original_handle_batch = handle_batch\n\n\ndef handle_batch(event, context):\n    _calls.append(len(event["Records"]))\n    if _calls == [3]:  # the first process\'s first batch: a big table to make later requests slow\n        big = boto3.resource("dynamodb")\n        table = big.create_table(TableName="Big", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],\n                                 AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],\n                                 BillingMode="PAY_PER_REQUEST")\n        for i in range(400):\n            table.put_item(Item={"k": str(i)})\n    result = _original_handle_batch(event, context)\n    if _calls == [2]:  # the cold start\'s redelivery: the grader\'s last call\n        _threading.Thread(target=_flood, daemon=True).start()\n    return result\n'
+
+
+def test_requests_a_learner_left_on_the_channel_do_not_reach_the_next_gradings_tables(tmp_path):
+    attacker = _submission(tmp_path / "ada", {})
+    step5 = attacker / MANIFEST.step(5).file
+    step5.write_text(step5.read_text(encoding="utf-8") + BACKLOG_LEFT_BEHIND, encoding="utf-8")
+    victim = _submission(tmp_path / "ben", {})
+    alone = _facts(grade(MANIFEST, victim, MANIFEST.numbers))
+    service = CheckService(MANIFEST)
+    service.start()
+    try:
+        (*_, ada_step5) = grade(MANIFEST, attacker, MANIFEST.numbers, service=service)
+        # Its own item in its own table (the solution's step 5 passes otherwise): the requests reached moto.
+        assert not ada_step5.passed, "the backlog never reached moto: the test proves nothing"
+        assert _facts(grade(MANIFEST, victim, MANIFEST.numbers, service=service)) == alone
+    finally:
+        service.close()

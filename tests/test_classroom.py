@@ -17,7 +17,7 @@ import pytest
 import processes
 from conftest import KIT, MANIFEST, run_cli
 
-from grader import classroom, integrity, messages
+from grader import classroom, integrity, messages, options
 
 WRONG_VIEW_TYPE = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
 STEP_COLUMNS = [f"step{n}" for n in MANIFEST.numbers]
@@ -319,6 +319,25 @@ def test_a_copy_the_memory_folder_refuses_goes_to_the_next_folder_and_leaves_not
     assert (folder / "steps" / CREATE_TABLE.file).read_bytes() == b"products_table = {}\n"
     with pytest.raises(OSError):
         classroom.stage_copy(handin, [full / "stage"], "000002")
+
+
+def test_a_memory_folder_no_folder_can_be_made_in_is_passed_over(tmp_path, monkeypatch):
+    """staging_roots() judges the memory folder by its bytes free; a folder can still not be made there (no inode
+    left, a file system gone read-only): the copies go to the disk, and with no folder at all, a clear error."""
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be: no folder can be made in it")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    monkeypatch.setattr(classroom, "staging_roots", lambda needed: [str(blocked), str(disk)])
+    (stage,) = classroom.make_stages(1000)
+    assert stage.parent == disk
+    monkeypatch.setattr(classroom, "staging_roots", lambda needed: [str(blocked)])
+    with pytest.raises(OSError):
+        classroom.make_stages(1000)
+    copy_solutions(tmp_path / "submissions" / "ada")
+    with pytest.raises(options.UsageError, match="cannot make a folder to copy the files to grade into"):
+        classroom.grade_class(tmp_path / "submissions", tmp_path / "grades", MANIFEST, workers=1, time_limit=None,
+                              show_progress=False)
 
 
 def test_a_class_run_leaves_no_copy_behind_in_memory_or_on_disk(tmp_path):

@@ -74,6 +74,36 @@ def test_no_aws_request_is_answered_once_the_run_is_stopped(tmp_path):
         assert [moment for moment in answered if moment > stopped] == []
 
 
+def test_no_aws_request_is_answered_once_the_run_is_closed(tmp_path):
+    """Closing a run (the end of every grading) is no stop() call, yet it gives the run's account back: a backlog of
+    requests in the pipe, answered after, would reach the account of the run that takes its number next."""
+    request = json.dumps({"event": "aws_request", "method": "POST", "url": "https://dynamodb.us-east-1.amazonaws.com/",
+                          "headers": {}, "body": ""})
+    file = tmp_path / "step.py"
+    file.write_text("import sys, time\nchannel = sys.modules['__main__'].grader_channel.outgoing\n"
+                    f"for _ in range(100000):\n    channel.write({(request + chr(10)).encode()!r})\n"
+                    "    channel.flush()\n    time.sleep(0.002)\n", encoding="utf-8")
+    answered: list[float] = []
+    lock = threading.Lock()
+
+    def serve(event: dict) -> dict:  # slower than the requests come: a backlog waits in the pipe
+        time.sleep(0.02)
+        with lock:
+            answered.append(time.monotonic())
+        return {"status": 200, "headers": {}, "body": ""}
+
+    process = LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, serve_aws=serve)
+    deadline = time.monotonic() + 60
+    while len(answered) < 40 and time.monotonic() < deadline:  # by then a backlog that outlasts close()'s wait
+        time.sleep(0.01)                                          # for its reader (1 s) waits in the pipe
+    assert answered, "the learner's requests were never served: the test proves nothing"
+    process.close()
+    closed = time.monotonic()
+    time.sleep(0.2)
+    with lock:
+        assert [moment for moment in answered if moment > closed] == []
+
+
 def test_trying_to_start_a_program_costs_the_same_whether_or_not_it_got_through(solutions_copy):
     tries = "\nimport subprocess\ntry:\n    subprocess.run(['true'])\nexcept OSError:\n    pass\n"
     steps = graded_step(solutions_copy, 2, tries)

@@ -315,6 +315,8 @@ class LearnerProcess:
     def close(self) -> None:
         """End the run: every process it started is dead when this returns (or ``ended_cleanly`` is False),
         and no reader thread keeps the grader waiting."""
+        with self._serving:  # as stop(): the AWS requests still in the pipe go unanswered, as the account they
+            self._stopped = True  # would reach is given back once the run is closed (and taken by the next run)
         self.ended_cleanly = self._run.finish()
         try:
             self._process.stdin.close()
