@@ -219,6 +219,8 @@ class CheckSession:
                                            "step's file and on every later step's")
         config.addinivalue_line("markers", "dynamodb: asks the simulated DynamoDB; runs after every check of the "
                                            "answer's shape")
+        for name in SKIPPING_MARKS:  # known, so that a check using one hears why it is refused, not of a typo
+            config.addinivalue_line("markers", f"{name}: refused in checks (see SKIPPING_MARKS)")
 
     def pytest_collectreport(self, report):
         if report.failed and not self.collection_errors:
@@ -232,6 +234,11 @@ class CheckSession:
             metafunc.parametrize("run", numbers, ids=[f"step{number}" for number in numbers], indirect=True)
 
     def pytest_collection_modifyitems(self, items):
+        for item in items:
+            marked = [name for name in SKIPPING_MARKS if item.get_closest_marker(name) is not None]
+            if marked and not self.collection_errors:
+                self.collection_errors.append(f"{item.nodeid}: a check is never skipped (pytest.mark.{marked[0]}): "
+                                              "every check runs on every file it applies to; remove the mark")
         items.sort(key=lambda item: _order(item, self.manifest))
 
     @pytest.hookimpl(tryfirst=True)
@@ -304,8 +311,11 @@ def _order(item, manifest: Manifest) -> tuple[bool, bool]:
 UNUSED_PYTEST_PLUGINS = (
     "cacheprovider", "stepwise", "doctest", "pastebin", "junitxml", "faulthandler", "legacypath", "capture",
     "logging", "debugging", "unittest", "threadexception", "unraisableexception", "warnings", "monkeypatch",
-    "recwarn", "tmpdir", "setuponly", "setupplan", "terminal",
+    "recwarn", "tmpdir", "setuponly", "setupplan", "terminal", "skipping", "subtests",
 )
+# Marks that only the "skipping" plugin honours: without it a check so marked would run anyway, so a checks module
+# that uses one is refused when it is collected.
+SKIPPING_MARKS = ("skip", "skipif", "xfail")
 
 
 def _pytest_arguments(manifest: Manifest) -> list[str]:

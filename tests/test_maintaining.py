@@ -97,6 +97,21 @@ def test_a_checks_module_without_a_step_marker_is_a_clear_grader_error(kit):
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("mark", ["skip", "xfail"])
+def test_a_check_marked_to_be_skipped_is_a_clear_grader_error(kit, mark):
+    """The grader's pytest has no skipping plugin (each plugin costs time on every check): a check marked to be
+    skipped would run anyway, so the mark is refused rather than ignored."""
+    step = MANIFEST.by_slug("create-table")
+    checks = kit / "grader" / "steps" / step.identifier / "checks.py"
+    text = checks.read_text(encoding="utf-8")
+    first = re.search(r"^def test_", text, flags=re.M).start()
+    checks.write_text(text[:first] + f"@pytest.mark.{mark}\n" + text[first:], encoding="utf-8")
+    done = _run(kit, "grader", "--target", "solutions", "--step", "1")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert f"a check is never skipped (pytest.mark.{mark})" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 def test_sync_keeps_a_learners_edited_file_it_cannot_place(kit):
     (kit / "steps" / "step9_old_step.py").write_text("my_work = 1\n", encoding="utf-8")
     (kit / "steps" / "step8_gone.py").write_text("# Step 8 of 9. ...\n" +
