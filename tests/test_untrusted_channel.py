@@ -45,63 +45,54 @@ def test_a_forged_harness_fault_does_not_put_learner_words_in_the_graders_mouth(
     assert "GRADER_DEBUG=1 shows the details" in steps[0]["message"]  # this learner runs the grader themselves
 
 
-def test_no_aws_request_is_answered_once_the_run_is_stopped(tmp_path):
-    request = json.dumps({"event": "aws_request", "method": "POST", "url": "https://dynamodb.us-east-1.amazonaws.com/",
-                          "headers": {}, "body": ""})
-    file = tmp_path / "step.py"
-    # Requests go on the channel slowly, one every few milliseconds, for far longer than the test waits.
-    file.write_text("import sys, time\nchannel = sys.modules['__main__'].grader_channel.outgoing\n"
-                    f"for _ in range(100000):\n    channel.write({(request + chr(10)).encode()!r})\n"
-                    "    channel.flush()\n    time.sleep(0.002)\n", encoding="utf-8")
-    answered: list[float] = []
-    lock = threading.Lock()
+class SlowAWS:
+    """A step file that puts AWS requests on the channel every few milliseconds for far longer than a test waits,
+    and an answerer slower than they come: a backlog waits in the pipe. ``answered``: when each was answered."""
 
-    def serve(event: dict) -> dict:  # slower than the requests come: a backlog waits in the pipe
+    def __init__(self, folder):
+        request = json.dumps({"event": "aws_request", "method": "POST",
+                              "url": "https://dynamodb.us-east-1.amazonaws.com/", "headers": {}, "body": ""})
+        self.file = folder / "step.py"
+        self.file.write_text("import sys, time\nchannel = sys.modules['__main__'].grader_channel.outgoing\n"
+                             f"for _ in range(100000):\n    channel.write({(request + chr(10)).encode()!r})\n"
+                             "    channel.flush()\n    time.sleep(0.002)\n", encoding="utf-8")
+        self.answered: list[float] = []
+        self.lock = threading.Lock()
+
+    def serve(self, event: dict) -> dict:
         time.sleep(0.02)
-        with lock:
-            answered.append(time.monotonic())
+        with self.lock:
+            self.answered.append(time.monotonic())
         return {"status": 200, "headers": {}, "body": ""}
 
-    with LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, serve_aws=serve) as process:
+    def wait_for(self, count: int) -> None:
         deadline = time.monotonic() + 60
-        while not answered and time.monotonic() < deadline:
+        while len(self.answered) < count and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert answered, "the learner's requests were never served: the test proves nothing"
-        process.stop()
-        stopped = time.monotonic()
+        assert self.answered, "the learner's requests were never served: the test proves nothing"
+
+    def answered_after(self, moment: float) -> list[float]:
         time.sleep(0.2)
-    with lock:
-        assert [moment for moment in answered if moment > stopped] == []
+        with self.lock:
+            return [answer for answer in self.answered if answer > moment]
+
+
+def test_no_aws_request_is_answered_once_the_run_is_stopped(tmp_path):
+    aws = SlowAWS(tmp_path)
+    with LearnerProcess(aws.file, [], time_limit=30, memory_limit=1 << 30, serve_aws=aws.serve) as process:
+        aws.wait_for(1)
+        process.stop()
+        assert aws.answered_after(time.monotonic()) == []
 
 
 def test_no_aws_request_is_answered_once_the_run_is_closed(tmp_path):
     """Closing a run (the end of every grading) is no stop() call, yet it gives the run's account back: a backlog of
     requests in the pipe, answered after, would reach the account of the run that takes its number next."""
-    request = json.dumps({"event": "aws_request", "method": "POST", "url": "https://dynamodb.us-east-1.amazonaws.com/",
-                          "headers": {}, "body": ""})
-    file = tmp_path / "step.py"
-    file.write_text("import sys, time\nchannel = sys.modules['__main__'].grader_channel.outgoing\n"
-                    f"for _ in range(100000):\n    channel.write({(request + chr(10)).encode()!r})\n"
-                    "    channel.flush()\n    time.sleep(0.002)\n", encoding="utf-8")
-    answered: list[float] = []
-    lock = threading.Lock()
-
-    def serve(event: dict) -> dict:  # slower than the requests come: a backlog waits in the pipe
-        time.sleep(0.02)
-        with lock:
-            answered.append(time.monotonic())
-        return {"status": 200, "headers": {}, "body": ""}
-
-    process = LearnerProcess(file, [], time_limit=30, memory_limit=1 << 30, serve_aws=serve)
-    deadline = time.monotonic() + 60
-    while len(answered) < 40 and time.monotonic() < deadline:  # by then a backlog that outlasts close()'s wait
-        time.sleep(0.01)                                          # for its reader (1 s) waits in the pipe
-    assert answered, "the learner's requests were never served: the test proves nothing"
+    aws = SlowAWS(tmp_path)
+    process = LearnerProcess(aws.file, [], time_limit=30, memory_limit=1 << 30, serve_aws=aws.serve)
+    aws.wait_for(40)  # by then a backlog that outlasts close()'s wait for its reader (1 s) waits in the pipe
     process.close()
-    closed = time.monotonic()
-    time.sleep(0.2)
-    with lock:
-        assert [moment for moment in answered if moment > closed] == []
+    assert aws.answered_after(time.monotonic()) == []
 
 
 def test_trying_to_start_a_program_costs_the_same_whether_or_not_it_got_through(solutions_copy):
