@@ -207,6 +207,13 @@ def _outcome(future, learner: str, timeout: float) -> dict:
         return failed_row(learner, messages.class_grading_failed(f"{type(error).__name__}: {error}"))
 
 
+def _pool_broke(future) -> bool:
+    """Whether ``future`` failed because its pool broke, not because of its own submission."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return future.done() and not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -612,6 +619,7 @@ def start_pool(count: int, seed: int | None):
 
 
 MEMORY_FOLDER = Path("/dev/shm")  # Linux's folder in memory (tmpfs), where there is one
+MEMORY_SPARE = 64 * 1024 * 1024  # left free in the folder in memory for everything else that uses it
 
 
 def staging_roots(needed: int) -> list[str | None]:
@@ -620,7 +628,8 @@ def staging_roots(needed: int) -> list[str | None]:
     time or more (journal, antivirus), which a class pays once a step file."""
     try:
         usable = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK)
-        room = os.statvfs(MEMORY_FOLDER).f_bavail * os.statvfs(MEMORY_FOLDER).f_frsize if usable else 0
+        space = os.statvfs(MEMORY_FOLDER) if usable else None
+        room = space.f_bavail * space.f_frsize if space else 0
     except (OSError, AttributeError):  # no statvfs: Windows
         room = 0
     return [str(MEMORY_FOLDER), None] if room > 2 * needed + MEMORY_SPARE else [None]
@@ -640,20 +649,15 @@ def make_stages(needed: int) -> list[Path]:
     return stages
 
 
-MEMORY_SPARE = 64 * 1024 * 1024  # left free in the folder in memory for everything else that uses it
-
-
 def stage_copy(handin: finder.Handin, stages: list[Path], name: str) -> Path:
     """Copy ``handin``'s files to grade into the first of ``stages`` that takes them (a full memory folder
     falls back to the disk); raises OSError if none does."""
-    for index, stage in enumerate(stages):
+    for stage in stages[:-1]:
         try:
             return handin.stage(stage / name)
         except OSError:
             shutil.rmtree(stage / name, ignore_errors=True)
-            if index == len(stages) - 1:
-                raise
-    raise OSError("no folder to copy the files to")
+    return handin.stage(stages[-1] / name)
 
 
 def _grade_found(submissions: Path, out: Path, manifest: Manifest, stop: StopRequests, pool, *, workers: int,
@@ -726,10 +730,14 @@ def _grade_found(submissions: Path, out: Path, manifest: Manifest, stop: StopReq
     try:
         with progress:
             bar = progress.add_task(messages.CLASS_PROGRESS, total=len(to_grade))
-            waiting, futures = {}, {}
+            futures, folders, retried = {}, {}, set()
 
-            def schedule(learner: str, folder: Path) -> None:
-                futures[pool.schedule(grade_function, args=(learner, folder, time_limit), timeout=timeout)] = learner
+            def schedule(learner: str):
+                nonlocal pool
+                pool = pool or start_pool(min(workers, len(to_grade)), seed)
+                future = pool.schedule(grade_function, args=(learner, folders[learner], time_limit), timeout=timeout)
+                futures[future] = learner
+                return future
 
             for index, learner in enumerate(to_grade):
                 handin = by_learner[learner]
@@ -748,20 +756,27 @@ def _grade_found(submissions: Path, out: Path, manifest: Manifest, stop: StopReq
                         record(learner, failed_row(learner, messages.class_grading_failed(
                             f"its files could not be copied for grading: {_reason(error)}")))
                         continue
-                    if pool is not None:  # graded while the others are copied
-                        schedule(learner, folder)
-                    else:
-                        waiting[learner] = folder
-            if (waiting or futures) and stop.signal is None:
-                if waiting:
-                    pool = start_pool(min(workers, len(waiting)), seed)
-                    for learner, folder in waiting.items():
-                        schedule(learner, folder)
+                    folders[learner] = folder
+                    if stop.signal is None:  # graded while the others are copied
+                        schedule(learner)
+            if futures and stop.signal is None:
                 pending = set(futures)
                 while pending and stop.signal is None:  # a stop is seen here, between two learners' records
                     done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    lost = [futures[future] for future in done if _pool_broke(future)]
+                    if any(learner not in retried for learner in lost):
+                        # The pool broke (a worker died before the pool knew its task had started): it gave up
+                        # every task it held, not just that one. A new pool grades each of them once more.
+                        pool.stop()
+                        pool.join()
+                        pool = None
                     for future in done:
-                        record(futures[future], _outcome(future, futures[future], timeout))
+                        learner = futures[future]
+                        if learner in lost and learner not in retried:
+                            retried.add(learner)
+                            pending.add(schedule(learner))
+                        else:
+                            record(learner, _outcome(future, learner, timeout))
                     show_plain()  # every 10 s even when nothing finishes
     finally:
         if pool is not None:  # ends every worker; a busy one first ends its learner processes (_stop_grading)

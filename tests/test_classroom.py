@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -153,8 +154,9 @@ def test_step_files_are_found_in_the_folder_or_in_its_steps_subfolder(tmp_path):
 
 def grade_or_misbehave(learner: str, folder: Path, time_limit):
     """Runs in the workers, in place of classroom.grade_submission."""
-    if learner == "a_crash":
-        os._exit(9)  # the worker process dies
+    if learner == "a_crash":  # the worker process dies, once the pool knows it took the task (died before that,
+        time.sleep(1)          # the pool breaks: grade_class grades each of its tasks again, once)
+        os._exit(9)
     if learner == "b_hang":
         # The learner's file sleeps, and the grader's own limit is far away: only the pool's timeout ends it.
         return classroom.grade_submission(learner, folder, 600)
